@@ -1,0 +1,57 @@
+# ISI – the commands a person runs. `make demo` and `make test` are the two that matter.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+ISI     := $(BIN)/isi
+# Django 6 needs Python >= 3.12; scripts/find-python picks one (PATH, then pyenv) or explains.
+PYTHON  ?= $(shell scripts/find-python)
+
+.PHONY: help install demo test test-sqlite test-postgres test-browser lint messages bench clean
+
+help:
+	@echo "make demo     – set up and start the demo on http://127.0.0.1:8000"
+	@echo "make test     – set up and run all tests (SQLite, PostgreSQL, browser), lint and checks"
+	@echo "make install  – create .venv/ with the isi command"
+	@echo "make lint     – ruff, mypy, makemigrations --check"
+	@echo "make messages – update and compile the translation files"
+
+$(BIN)/isi: pyproject.toml requirements/lock.txt
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (Django 6 needs it). Install python3.12 or set PYTHON=/path/to/python3.12."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+install: $(BIN)/isi
+
+demo: install
+	$(ISI) demo
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	DATABASE_URL=sqlite:///:memory: $(ISI) makemigrations --check --dry-run
+
+test: install lint
+	scripts/ensure-chromium
+	$(BIN)/pytest --cov --cov-report=term -p no:cacheprovider
+	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider -m "not browser"
+	$(BIN)/python bench/generate_insert.py --measures 2000
+
+test-sqlite: install
+	$(BIN)/pytest -m "not browser"
+
+test-postgres: install
+	scripts/with-postgres $(BIN)/pytest -m "not browser"
+
+messages: install
+	cd src/isi && ../../$(ISI) makemessages -l de -l en --no-obsolete && ../../$(ISI) compilemessages
+
+bench: install
+	$(BIN)/python bench/generate_insert.py --measures 100000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var/

@@ -1,0 +1,1 @@
+"""ISI – Informationssystem Integration der Bundesregierung."""

@@ -1,0 +1,232 @@
+"""The measure (Maßnahme) and what hangs on it: organisations, relations, Erfolgskontrolle."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def active(self) -> MeasureQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def public(self) -> MeasureQuerySet:
+        """Rule 10: only measures their owner released, and not archived."""
+        return self.active().filter(publication=Measure.Publication.RELEASED)
+
+
+class Measure(models.Model):
+    class Status(models.TextChoices):
+        UNKNOWN = "unknown", _("nicht angegeben")
+        PLANNED = "planned", _("geplant")
+        RUNNING = "running", _("laufend")
+        COMPLETED = "completed", _("abgeschlossen")
+        DISCONTINUED = "discontinued", _("eingestellt")
+
+    class OfferType(models.TextChoices):
+        UNDECIDED = "", _("noch nicht zugeordnet")
+        COMPONENT = "component", _("Baustein eines Grundangebots")
+        COMPLEMENTARY = "complementary", _("komplementär (zielgruppen- oder bedarfsspezifisch)")
+        PRE_INTEGRATION = "pre_integration", _("Vorintegration im Ausland")
+
+    class Publication(models.TextChoices):
+        DRAFT = "draft", _("Entwurf (intern)")
+        RELEASED = "released", _("freigegeben (öffentlich)")
+
+    class ScaleDecision(models.TextChoices):
+        PENDING = "", _("noch offen")
+        SCALE = "scale", _("wird skaliert")
+        TRANSFER = "transfer", _("wird übertragen")
+        SCALE_AND_TRANSFER = "scale_and_transfer", _("wird skaliert und übertragen")
+        END = "end", _("wird beendet")
+
+    class OwnerBasis(models.TextChoices):
+        MANUAL = "manual", _("festgelegt")
+        NAMED_RESSORT = "named_ressort", _("erstes genanntes Bundesressort")
+        AGENCY_PARENT = "agency_parent", _("Ressort über der ersten genannten Bundesbehörde")
+        THEME_LEAD = "theme_lead", _("erste Federführung des Themenforums")
+
+    # Identity and text
+    title = models.CharField(_("Titel"), max_length=500)
+    summary = models.TextField(_("Kurzbeschreibung"), blank=True)
+    goals = models.TextField(_("Ziele"), blank=True)
+    status = models.CharField(_("Status"), max_length=16, choices=Status.choices, default=Status.UNKNOWN)
+    start_date = models.DateField(_("Beginn"), null=True, blank=True)
+    end_date = models.DateField(_("Ende"), null=True, blank=True)
+
+    # Who (rule 1)
+    owner = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("federführendes Ressort"),
+        on_delete=models.PROTECT,
+        related_name="owned_measures",
+    )
+    owner_basis = models.CharField(
+        _("Grundlage der Zuordnung"), max_length=16, choices=OwnerBasis.choices, default=OwnerBasis.MANUAL
+    )
+    owner_explanation = models.CharField(_("Herleitung der Zuordnung"), max_length=500, blank=True)
+    organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        through="MeasureOrganisation",
+        verbose_name=_("beteiligte Organisationen"),
+        related_name="measures",
+    )
+
+    # Where it sits
+    level = models.ForeignKey("catalog.Level", verbose_name=_("Ebene"), on_delete=models.PROTECT)
+    region = models.ForeignKey(
+        "catalog.Region", verbose_name=_("Region"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    areas = models.ManyToManyField("catalog.Area", verbose_name=_("Bereiche"), blank=True)
+    target_groups = models.ManyToManyField("catalog.TargetGroup", verbose_name=_("Zielgruppen"), blank=True)
+    offer_type = models.CharField(
+        _("Einordnung"), max_length=16, choices=OfferType.choices, default=OfferType.UNDECIDED, blank=True
+    )
+    component = models.ForeignKey(
+        "catalog.Component", verbose_name=_("Baustein"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    complementary_need = models.TextField(_("Bedarf (komplementäre Maßnahme)"), blank=True)
+    nap_i_theme = models.ForeignKey(
+        "catalog.Theme",
+        verbose_name=_("NAP-I-Themenforum"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures",
+    )
+    nap_i_number = models.PositiveSmallIntegerField(_("Nummer im Themenforum"), null=True, blank=True)
+
+    # Law and money (rule 11)
+    legal_basis = models.TextField(_("Rechtsgrundlage"), blank=True)
+    funding_note = models.TextField(_("Hinweis zur Förderung"), blank=True)
+    funding_programmes = models.ManyToManyField(
+        "catalog.FundingProgramme", verbose_name=_("Förderprogramme"), blank=True
+    )
+    budget_eur = models.DecimalField(
+        _("Mittel (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    # Leitfaden ch. V (rules 3–5, 8)
+    regular_system_reason = models.TextField(
+        _("Warum Regelsystem oder bestehende Maßnahme nicht genügen"), blank=True
+    )
+    status_independence_reason = models.TextField(
+        _("Warum nicht statusunabhängig oder zielgruppenübergreifend"), blank=True
+    )
+    similar_measures_reason = models.TextField(_("Begründung trotz ähnlicher Maßnahmen"), blank=True)
+    imposes_obligation = models.BooleanField(_("mit Teilnahmeverpflichtung"), default=False)
+    obligation_control = models.TextField(_("Kontrolle der Verpflichtung"), blank=True)
+    obligation_sanction = models.TextField(_("Sanktionierung"), blank=True)
+    is_model_project = models.BooleanField(_("Modellprojekt"), default=False)
+    test_phase_start = models.DateField(_("Testphase von"), null=True, blank=True)
+    test_phase_end = models.DateField(_("Testphase bis"), null=True, blank=True)
+    scale_decision = models.CharField(
+        _("Entscheidung nach der Testphase"),
+        max_length=24,
+        choices=ScaleDecision.choices,
+        default=ScaleDecision.PENDING,
+        blank=True,
+    )
+
+    # Publication and life cycle (rules 2, 10)
+    publication = models.CharField(
+        _("Veröffentlichung"), max_length=16, choices=Publication.choices, default=Publication.DRAFT
+    )
+    released_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
+    last_reviewed_at = models.DateTimeField(_("zuletzt geprüft"), null=True, blank=True)
+    archived_at = models.DateTimeField(_("archiviert am"), null=True, blank=True)
+
+    # Provenance: where the record came from, and which values are machine suggestions.
+    source_key = models.CharField(_("Herkunftsschlüssel"), max_length=64, null=True, blank=True, unique=True)
+    suggested_fields = models.JSONField(_("vorgeschlagene Felder"), default=list, blank=True)
+    suggestion_notes = models.JSONField(_("Begründung der Vorschläge"), default=dict, blank=True)
+
+    version = models.PositiveIntegerField(_("Version"), default=1)
+    created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("geändert"), auto_now=True)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Maßnahme")
+        verbose_name_plural = _("Maßnahmen")
+        ordering = ["nap_i_theme__phase__number", "nap_i_theme__position", "nap_i_number", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nap_i_theme", "nap_i_number"], name="measure_unique_nap_i_place"
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "publication"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.publication == self.Publication.RELEASED and self.archived_at is None
+
+
+class MeasureOrganisation(models.Model):
+    class Role(models.TextChoices):
+        RESPONSIBLE = "responsible", _("verantwortlich")
+        IMPLEMENTING = "implementing", _("durchführend")
+        FUNDER = "funder", _("fördernd / finanzierend")
+        PARTNER = "partner", _("Partner")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="organisation_links")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="measure_links"
+    )
+    role = models.CharField(_("Rolle"), max_length=16, choices=Role.choices)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=1)
+
+    class Meta:
+        verbose_name = _("Beteiligung")
+        verbose_name_plural = _("Beteiligungen")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "organisation", "role"], name="measure_org_role_unique")
+        ]
+
+
+class MeasureRelation(models.Model):
+    class Kind(models.TextChoices):
+        SUCCESSOR_OF = "successor_of", _("Nachfolger von")
+        PART_OF = "part_of", _("Teil von")
+        COMPLEMENTS = "complements", _("ergänzt")
+        REPLACES = "replaces", _("ersetzt")
+        MERGED_INTO = "merged_into", _("aufgegangen in")
+
+    source = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="relations_out")
+    target = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(_("Art"), max_length=16, choices=Kind.choices)
+    note = models.TextField(_("Anmerkung"), blank=True)
+
+    class Meta:
+        verbose_name = _("Beziehung")
+        verbose_name_plural = _("Beziehungen")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target", "kind"], name="measure_relation_unique"),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="relation_not_self"),
+        ]
+
+
+class Evaluation(models.Model):
+    """Erfolgskontrolle nach § 7 Abs. 2 BHO (rule 7)."""
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("geplant")
+        RUNNING = "running", _("läuft")
+        DONE = "done", _("abgeschlossen")
+        NOT_PROPORTIONATE = "not_proportionate", _("Aufwand unverhältnismäßig")
+
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="evaluation")
+    state = models.CharField(_("Stand"), max_length=24, choices=State.choices, default=State.PLANNED)
+    method = models.TextField(_("Methode"), blank=True)
+    effort_note = models.TextField(_("Aufwand / Begründung der Verhältnismäßigkeit"), blank=True)
+    due_date = models.DateField(_("fällig am"), null=True, blank=True)
+    result_summary = models.TextField(_("Ergebnis"), blank=True)
+
+    class Meta:
+        verbose_name = _("Erfolgskontrolle")
+        verbose_name_plural = _("Erfolgskontrollen")
