@@ -1,0 +1,22 @@
+"""Shared fixtures. The seed files live beside the repository in ../shared/seeds/."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+SEED_DIR = REPO_DIR.parent / "shared" / "seeds"
+NAP_I_SEED = SEED_DIR / "000_62a3dcb9e0a31828.txt"
+
+
+@pytest.fixture
+def nap_i_seed_path() -> Path:
+    """The real NAP-I text. CI has it: there a missing seed is a failure, never a skip."""
+    if not NAP_I_SEED.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"NAP-I seed missing at {NAP_I_SEED} (CI must have ../shared/seeds/)")
+        pytest.skip("NAP-I seed not on this machine")
+    return NAP_I_SEED
