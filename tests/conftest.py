@@ -20,3 +20,20 @@ def nap_i_seed_path() -> Path:
             pytest.fail(f"NAP-I seed missing at {NAP_I_SEED} (CI must have ../shared/seeds/)")
         pytest.skip("NAP-I seed not on this machine")
     return NAP_I_SEED
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Catalogues and the organisation registry for transactional tests.
+
+    Transactional tests (live server, browser) flush the database after each test, which also
+    removes the rows the data migrations loaded; the same idempotent loaders put them back.
+    """
+    from django.apps import apps
+
+    from isi.catalog.loaders import load_catalog, load_phases
+    from isi.organisations.loaders import load_registry
+
+    load_catalog(apps)
+    load_phases(apps)
+    load_registry(apps)

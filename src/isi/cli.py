@@ -23,6 +23,10 @@ def translate_argv(argv: list[str]) -> list[str]:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isi.settings")
+    if len(sys.argv) > 1 and sys.argv[1] == "demo":
+        # The demo is local and says so: demo users, readable errors, static files served.
+        os.environ.setdefault("ISI_DEMO_MODE", "true")
+        os.environ.setdefault("ISI_DEBUG", "true")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(translate_argv(sys.argv))

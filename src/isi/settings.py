@@ -13,13 +13,17 @@ PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(env_str("ISI_VAR_DIR", str(PROJECT_DIR / "var")))
 
 DEBUG = env_bool("ISI_DEBUG", False)
+# Production refuses to start without its own secret key; elsewhere a fixed development key is used.
+PRODUCTION = env_bool("ISI_PRODUCTION", False)
 # Demo mode enables the demo users and their well-known password; never on in production.
 DEMO_MODE = env_bool("ISI_DEMO_MODE", False)
 
 _INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env_str("ISI_SECRET_KEY", _INSECURE_KEY)
-if SECRET_KEY == _INSECURE_KEY and not (DEBUG or DEMO_MODE or env_bool("ISI_TESTING", False)):
-    raise ConfigurationError("Set ISI_SECRET_KEY (or ISI_DEBUG=true for local development).")
+if PRODUCTION and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50):
+    raise ConfigurationError("ISI_PRODUCTION=true needs ISI_SECRET_KEY (at least 50 random characters).")
+if PRODUCTION and (DEBUG or DEMO_MODE):
+    raise ConfigurationError("ISI_PRODUCTION=true cannot be combined with ISI_DEBUG or ISI_DEMO_MODE.")
 
 ALLOWED_HOSTS = env_list("ISI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("ISI_CSRF_TRUSTED_ORIGINS", [])
@@ -110,7 +114,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and not DEMO_MODE:
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("ISI_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("ISI_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("ISI_HSTS_PRELOAD", False)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("ISI_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("ISI_SECURE_COOKIES", True)
 
@@ -125,11 +134,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
-EMAIL_BACKEND = env_str("ISI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {"BACKEND": env_str("ISI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
 DEFAULT_FROM_EMAIL = env_str("ISI_FROM_EMAIL", "isi@localhost")
 
 # Where `isi demo` looks for the NAP-I text before falling back to the committed facts file.
-NAP_I_SEED_PATH = Path(env_str("ISI_NAP_I_SEED", str(PROJECT_DIR.parent / "shared" / "seeds" / "000_62a3dcb9e0a31828.txt")))
+NAP_I_SEED_PATH = Path(
+    env_str("ISI_NAP_I_SEED", str(PROJECT_DIR.parent / "shared" / "seeds" / "000_62a3dcb9e0a31828.txt"))
+)
 DEMO_PASSWORD = env_str("ISI_DEMO_PASSWORD", "demo")
 
 LOGGING = {

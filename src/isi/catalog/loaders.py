@@ -61,9 +61,7 @@ def load_phases(apps: Any) -> None:
     phase_model = apps.get_model("catalog", "Phase")
     theme_model = apps.get_model("catalog", "Theme")
     for number, item in data["phases"].items():
-        phase_model.objects.update_or_create(
-            number=int(number), defaults={"title_en": item["title_en"]}
-        )
+        phase_model.objects.update_or_create(number=int(number), defaults={"title_en": item["title_en"]})
     for item in data["themes"]:
         phase = phase_model.objects.get(number=item["phase"])
         theme_model.objects.update_or_create(

@@ -171,3 +171,6 @@ class ThemeLead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["theme", "organisation"], name="theme_lead_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.theme}: {self.organisation}"

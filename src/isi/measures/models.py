@@ -185,7 +185,9 @@ class MeasureOrganisation(models.Model):
         verbose_name_plural = _("Beteiligungen")
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(fields=["measure", "organisation", "role"], name="measure_org_role_unique")
+            models.UniqueConstraint(
+                fields=["measure", "organisation", "role"], name="measure_org_role_unique"
+            )
         ]
 
 
@@ -210,6 +212,9 @@ class MeasureRelation(models.Model):
             models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="relation_not_self"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.source} – {self.get_kind_display()} – {self.target}"
+
 
 class Evaluation(models.Model):
     """Erfolgskontrolle nach § 7 Abs. 2 BHO (rule 7)."""
@@ -230,3 +235,6 @@ class Evaluation(models.Model):
     class Meta:
         verbose_name = _("Erfolgskontrolle")
         verbose_name_plural = _("Erfolgskontrollen")
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.get_state_display()}"

@@ -1,0 +1,44 @@
+"""`isi demo [--no-server]`: migrate, catalogues, NAP-I measures, demo users; then serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from isi.accounts.demo import DEMO_USERS, DemoModeRequired, ensure_demo_users
+
+FACTS_FILE = Path(settings.BASE_DIR) / "imports" / "data" / "nap_i_facts.json"
+
+
+class Command(BaseCommand):
+    help = "Demo einrichten (Datenbank, Kataloge, NAP-I-Maßnahmen, Demo-Konten) und starten."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-server", action="store_true", help="nur einrichten, nicht starten")
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Adresse des Servers")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("`isi demo` läuft nur im Demo-Modus (ISI_DEMO_MODE=true).")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Datenbank und Kataloge bereit.")
+        seed = Path(settings.NAP_I_SEED_PATH)
+        if seed.exists():
+            call_command("import_nap_i", str(seed), stdout=self.stdout)
+        else:
+            self.stdout.write(f"NAP-I-Text nicht gefunden ({seed}); lade die mitgelieferten Fakten.")
+            call_command("import_nap_i", "--facts", str(FACTS_FILE), stdout=self.stdout)
+        try:
+            ensure_demo_users()
+        except DemoModeRequired as exc:
+            raise CommandError(str(exc)) from exc
+        names = ", ".join(user.username for user in DEMO_USERS)
+        self.stdout.write(f"Demo-Konten: {names} (Passwort: ISI_DEMO_PASSWORD, Standard „demo“).")
+        if options["no_server"]:
+            return
+        self.stdout.write(f"ISI läuft auf http://{options['addrport']}/ – beenden mit Strg+C.")
+        call_command("runserver", options["addrport"], use_reloader=False)

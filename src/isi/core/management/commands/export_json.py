@@ -1,0 +1,28 @@
+"""`isi export json [-o FILE]`: all measures as JSON (DESIGN §7)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from isi.measures.export import export_measures
+from isi.measures.selectors import measures_with_details
+
+
+class Command(BaseCommand):
+    help = "Alle Maßnahmen als JSON ausgeben (Vertrag: DESIGN §7)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("-o", "--output", help="Datei statt Standardausgabe")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        measures = measures_with_details().order_by("pk")
+        text = json.dumps(export_measures(measures.iterator(chunk_size=2000)), ensure_ascii=False, indent=2)
+        if options["output"]:
+            Path(options["output"]).write_text(text + "\n", encoding="utf-8")
+        else:
+            sys.stdout.write(text + "\n")
