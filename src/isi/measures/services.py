@@ -1,0 +1,139 @@
+"""Writes of measures. Every change runs in a transaction and leaves a change record.
+
+Optimistic locking: a caller says which version it edited; if someone else saved in between,
+`StaleVersion` is raised with what the other person changed, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from isi.core.changes import record_change
+from isi.core.models import ChangeRecord
+from isi.measures.models import Measure, MeasureOrganisation
+from isi.measures.snapshots import measure_snapshot
+
+# Many-to-many fields a change may carry, as lists of related objects.
+M2M_FIELDS = ("areas", "target_groups", "funding_programmes")
+
+
+@dataclass(frozen=True)
+class OrganisationRole:
+    organisation_id: int
+    role: str
+
+
+class StaleVersion(Exception):
+    """The measure was saved by someone else since the caller loaded it."""
+
+    def __init__(self, measure: Measure, expected_version: int) -> None:
+        self.measure = measure
+        self.expected_version = expected_version
+        self.current_version = measure.version
+        self.their_changes = list(
+            ChangeRecord.objects.filter(object_type=Measure._meta.label_lower, object_id=measure.pk).order_by(
+                "-created_at", "-id"
+            )[: max(1, measure.version - expected_version)]
+        )
+        super().__init__(f"Version {expected_version} ist veraltet; aktuell ist Version {measure.version}.")
+
+
+def _apply(measure: Measure, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        if name in M2M_FIELDS or name == "organisations":
+            continue
+        setattr(measure, name, value)
+
+
+def _apply_relations(measure: Measure, changes: dict[str, Any]) -> None:
+    for name in M2M_FIELDS:
+        if name in changes:
+            getattr(measure, name).set(changes[name])
+    if "organisations" in changes:
+        set_organisations(measure, changes["organisations"])
+
+
+def set_organisations(measure: Measure, links: Iterable[OrganisationRole]) -> None:
+    """Replace the organisations of a measure, keeping the given order."""
+    measure.organisation_links.all().delete()
+    seen: set[tuple[int, str]] = set()
+    rows: list[MeasureOrganisation] = []
+    for link in links:
+        if (link.organisation_id, link.role) in seen:
+            continue
+        seen.add((link.organisation_id, link.role))
+        rows.append(
+            MeasureOrganisation(
+                measure=measure, organisation_id=link.organisation_id, role=link.role, position=len(rows) + 1
+            )
+        )
+    MeasureOrganisation.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def measure_create(*, fields: dict[str, Any], actor: Any = None, source: str = "") -> Measure:
+    """Create a measure with its relations; `fields` uses model field names (+ M2M, organisations)."""
+    measure = Measure()
+    _apply(measure, fields)
+    if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
+        measure.released_at = timezone.now()
+    measure.full_clean()
+    measure.save()
+    _apply_relations(measure, fields)
+    record_change(
+        measure,
+        action=ChangeRecord.Action.CREATE,
+        before=None,
+        after=measure_snapshot(measure),
+        actor=actor,
+        source=source,
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_update(
+    *,
+    measure_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+    actor: Any = None,
+    source: str = "",
+) -> Measure:
+    """Apply `changes` if the measure is still at `expected_version`; else raise StaleVersion.
+
+    A change that alters nothing is not saved, does not bump the version and records nothing.
+    """
+    measure = Measure.objects.select_for_update().get(pk=measure_id)
+    if measure.version != expected_version:
+        raise StaleVersion(measure, expected_version)
+    before = measure_snapshot(measure)
+    _apply(measure, changes)
+    if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
+        measure.released_at = timezone.now()
+    measure.full_clean()
+    measure.save()
+    _apply_relations(measure, changes)
+    measure = Measure.objects.get(pk=measure.pk)
+    after = measure_snapshot(measure)
+    if after == before:
+        # Roll back the no-op save so updated_at stays as it was.
+        transaction.set_rollback(True)
+        return measure
+    # Compare-and-set on the version: a concurrent writer that slipped past the row lock
+    # (SQLite has none) makes this update match no row.
+    bumped = Measure.objects.filter(pk=measure.pk, version=expected_version).update(version=F("version") + 1)
+    if bumped != 1:
+        transaction.set_rollback(True)
+        raise StaleVersion(Measure.objects.get(pk=measure.pk), expected_version)
+    measure.refresh_from_db()
+    record_change(
+        measure, action=ChangeRecord.Action.UPDATE, before=before, after=after, actor=actor, source=source
+    )
+    return measure
