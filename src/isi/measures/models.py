@@ -190,6 +190,9 @@ class MeasureOrganisation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
 
 class MeasureRelation(models.Model):
     class Kind(models.TextChoices):

@@ -32,6 +32,7 @@ OFFER_COMPONENT = "component"
 OFFER_COMPLEMENTARY = "complementary"
 OFFER_PRE_INTEGRATION = "pre_integration"
 SCALE_PENDING = ""
+PUBLICATION_DRAFT = "draft"
 PUBLICATION_RELEASED = "released"
 EVALUATION_PLANNED = "planned"
 EVALUATION_RUNNING = "running"
@@ -99,7 +100,7 @@ class MeasureFacts:
     scale_decision: str = SCALE_PENDING
 
     # Publication and review (R2, R10)
-    publication: str = "draft"
+    publication: str = PUBLICATION_DRAFT
     archived: bool = False
     last_reviewed_at: datetime | date | None = None
 
