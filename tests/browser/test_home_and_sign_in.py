@@ -12,7 +12,11 @@ from isi.catalog.models import Level, Theme
 from isi.measures.models import Measure, MeasureOrganisation
 from isi.organisations.models import Organisation
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 @pytest.fixture
