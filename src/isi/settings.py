@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "isi.catalog",
     "isi.measures",
     "isi.imports",
+    "isi.search",
+    "isi.finder",
+    "isi.opendata",
+    "isi.api",
     "isi.portal",
 ]
 
