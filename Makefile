@@ -24,7 +24,11 @@ $(BIN)/isi: pyproject.toml requirements/lock.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-install: $(BIN)/isi
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(BIN)/isi node_modules/.package-lock.json
 
 demo: install
 	$(ISI) demo
@@ -54,4 +58,4 @@ bench: install
 	$(BIN)/python bench/generate_insert.py --measures 100000
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache var/
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache var/

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 from isi.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "isi.core",
     "isi.accounts",
     "isi.organisations",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
+                "isi.portal.context.site",
             ],
         },
     },
@@ -136,7 +141,41 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages come from npm (`make install` runs `npm ci`), never copied into the repo.
+NODE_MODULES = PROJECT_DIR / "node_modules"
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
+for _prefix, _path in (("vendor/kern", "@kern-ux/native/dist"), ("vendor/htmx", "htmx.org/dist")):
+    if (NODE_MODULES / _path).is_dir():
+        STATICFILES_DIRS.append((_prefix, NODE_MODULES / _path))
+
+# Content Security Policy (Django's own): no inline script without a nonce, no plugins, no framing.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    # KERN's icons are CSS masks with data: SVGs.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "media-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Public portal and open data
+ISI_PUBLIC_BASE_URL = env_str("ISI_PUBLIC_BASE_URL", "")  # e.g. https://isi.bund.de; empty: from request
+ISI_OPEN_DATA_LICENSE = env_str("ISI_OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
+ISI_API_RATE = env_str("ISI_API_RATE", "120/min")
+# Operator-supplied video explaining the site in German Sign Language (BITV 2.0 § 4), a file
+# under STATIC_ROOT/MEDIA; empty until one is configured (the accessibility statement says so).
+ISI_DGS_VIDEO = env_str("ISI_DGS_VIDEO", "")
+ISI_DGS_VIDEO_SECONDS = env_int("ISI_DGS_VIDEO_SECONDS", 0)
+ISI_FEEDBACK_EMAIL = env_str("ISI_FEEDBACK_EMAIL", "barrierefreiheit@isi.invalid")
+ISI_OPERATOR = env_str(
+    "ISI_OPERATOR", "Bundesministerium des Innern (Betreiber des Informationssystems Integration)"
+)
 
 MAILERS = {
     "default": {"BACKEND": env_str("ISI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}

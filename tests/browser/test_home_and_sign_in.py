@@ -38,7 +38,7 @@ def test_start_page_lists_measures_by_phase_and_theme(
     live_server: LiveServer, page: Page, one_public_measure: Measure
 ) -> None:
     page.goto(live_server.url)
-    expect(page).to_have_title("Maßnahmen des Nationalen Aktionsplans Integration – ISI")
+    expect(page).to_have_title("Integrationsmaßnahmen des Bundes – ISI")
     expect(page.locator("h1")).to_have_count(1)
     expect(page.locator("html")).to_have_attribute("lang", "de")
     theme = page.locator("section.theme", has_text="Migrationsberatung")
@@ -65,6 +65,6 @@ def test_demo_user_signs_in_and_out(live_server: LiveServer, page: Page) -> None
     expect(page.get_by_label("Benutzername")).to_have_value("bmi")
     page.get_by_label("Passwort").fill("demo-passwort")
     page.get_by_role("button", name="Anmelden").click()
-    expect(page.locator(".account-nav")).to_contain_text("BMI")
+    expect(page.locator(".header-tools")).to_contain_text("BMI")
     page.get_by_role("button", name="Abmelden").click()
     expect(page.get_by_role("link", name="Anmelden")).to_be_visible()

@@ -1,0 +1,63 @@
+"""Every public page a search engine should know: static pages, measures, phases, themes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from isi.catalog.models import Phase, Theme
+from isi.measures.models import Measure
+from isi.measures.selectors import public_measures
+
+STATIC_PAGES = [
+    "portal:home",
+    "portal:search",
+    "portal:finder",
+    "portal:phases",
+    "portal:organisations",
+    "portal:open_data",
+    "portal:easy_language",
+    "portal:accessibility",
+    "portal:imprint",
+    "portal:privacy",
+]
+
+
+class StaticSitemap(Sitemap):  # type: ignore[type-arg]
+    def items(self) -> list[str]:
+        return STATIC_PAGES
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class MeasureSitemap(Sitemap):  # type: ignore[type-arg]
+    limit = 10000
+
+    def items(self) -> Any:
+        return public_measures().order_by("pk").only("pk", "updated_at")
+
+    def location(self, item: Measure) -> str:
+        return reverse("portal:measure", args=[item.pk])
+
+    def lastmod(self, item: Measure) -> Any:
+        return item.updated_at
+
+
+class NapISitemap(Sitemap):  # type: ignore[type-arg]
+    def items(self) -> list[Any]:
+        return [*Phase.objects.all(), *Theme.objects.select_related("phase")]
+
+    def location(self, item: Any) -> str:
+        if isinstance(item, Phase):
+            return reverse("portal:phase", args=[item.number])
+        return reverse("portal:theme", args=[item.phase.number, item.position])
+
+
+SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {  # type: ignore[type-arg]
+    "seiten": StaticSitemap,
+    "massnahmen": MeasureSitemap,
+    "nap-i": NapISitemap,
+}
