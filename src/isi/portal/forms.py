@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from isi.portal.models import Feedback
 
 
-class FeedbackForm(forms.ModelForm):  # type: ignore[type-arg]
+class FeedbackForm(forms.ModelForm[Feedback]):
     # A field people never see; bots fill it in.
     website = forms.CharField(required=False, widget=forms.HiddenInput, label="")
 

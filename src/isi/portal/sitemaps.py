@@ -25,7 +25,7 @@ STATIC_PAGES = [
 ]
 
 
-class StaticSitemap(Sitemap):  # type: ignore[type-arg]
+class StaticSitemap(Sitemap[str]):
     def items(self) -> list[str]:
         return STATIC_PAGES
 
@@ -33,7 +33,7 @@ class StaticSitemap(Sitemap):  # type: ignore[type-arg]
         return reverse(item)
 
 
-class MeasureSitemap(Sitemap):  # type: ignore[type-arg]
+class MeasureSitemap(Sitemap[Measure]):
     limit = 10000
 
     def items(self) -> Any:
@@ -46,7 +46,7 @@ class MeasureSitemap(Sitemap):  # type: ignore[type-arg]
         return item.updated_at
 
 
-class NapISitemap(Sitemap):  # type: ignore[type-arg]
+class NapISitemap(Sitemap[Any]):
     def items(self) -> list[Any]:
         return [*Phase.objects.all(), *Theme.objects.select_related("phase")]
 
@@ -56,7 +56,7 @@ class NapISitemap(Sitemap):  # type: ignore[type-arg]
         return reverse("portal:theme", args=[item.phase.number, item.position])
 
 
-SITEMAPS: dict[str, type[Sitemap] | Sitemap] = {  # type: ignore[type-arg]
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "seiten": StaticSitemap,
     "massnahmen": MeasureSitemap,
     "nap-i": NapISitemap,
