@@ -5,5 +5,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("isi.accounts.urls")),
+    path("daten/", include("isi.opendata.urls")),
     path("", include("isi.portal.urls")),
 ]

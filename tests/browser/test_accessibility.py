@@ -88,6 +88,7 @@ PAGES = [
     "/feedback/",
     "/impressum/",
     "/datenschutz/",
+    "/daten/",
     "/konto/anmelden/",
 ]
 

@@ -31,6 +31,7 @@ PAGES = [
     "/feedback/",
     "/impressum/",
     "/datenschutz/",
+    "/daten/",
 ]
 
 
