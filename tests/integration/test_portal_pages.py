@@ -25,6 +25,8 @@ PAGES = [
     "/organisationen/",
     "/organisationen/bmi/",
     "/angebotsfinder/",
+    "/angebotsfinder/?auswerten=1&nationality=eu&status=eu_free_movement",
+    "/angebotsfinder/?auswerten=1&entry_date=2099-01-01",
     "/offene-daten/",
     "/leichte-sprache/",
     "/barrierefreiheit/",

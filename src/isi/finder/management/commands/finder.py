@@ -1,0 +1,170 @@
+"""`isi finder --answers FILE.json [--json] [--lang de|en]`: the offer finder (DESIGN §5, §7).
+
+Reads the answers (a JSON object with the keys of DESIGN §5; `-` reads standard input),
+checks them and prints, per offer, whether the person may attend and why.
+
+Exit codes: 0 result printed · 2 the answers cannot be used (file missing or unreadable, not
+JSON, not an object, invalid answers – each error is printed with its key).
+With --json, standard output is always `{"results": […], "errors": […]}`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import ArgumentParser, ArgumentTypeError
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandError
+
+from isi.finder.answers import NON_KEY, Lang, to_lang
+from isi.finder.rules import OfferResult, evaluate, results_to_json, validate_answers
+
+EXIT_INVALID_INPUT = 2
+
+VERDICTS = {
+    True: ("Ja – Sie können teilnehmen.", "Yes – you can take part."),
+    False: ("Nein – nach Ihren Angaben nicht.", "No – not according to your answers."),
+    None: ("Noch offen.", "Not decided yet."),
+}
+NOTICE = (
+    "Hinweis: Das ist eine erste Einschätzung nach dem Leitfaden der Bundesressorts (Endnoten 5 und 8), "
+    "keine verbindliche Entscheidung. Verbindlich entscheiden die zuständigen Stellen.",
+    "Note: this is a first assessment under the federal ministries' guideline (endnotes 5 and 8), "
+    "not a binding decision. The responsible offices decide.",
+)
+
+
+class Fehler(CommandError):
+    """Django prints a CommandError as "<class name>: <message>", so this one reads "Fehler: …"."""
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ArgumentTypeError(f"kein Datum im Format JJJJ-MM-TT: {value!r}") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Angebotsfinder: Wer darf am Integrationskurs und an Berufssprachkursen teilnehmen? "
+        "Liest die Antworten aus einer JSON-Datei (DESIGN §5)."
+    )
+    # Pure computation: no database, no system checks needed.
+    requires_system_checks: list[str] = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--answers",
+            required=True,
+            metavar="FILE.json",
+            help="Antworten als JSON-Objekt (Schlüssel wie in DESIGN §5); '-' liest die Standardeingabe",
+        )
+        parser.add_argument("--json", action="store_true", help='Ergebnis als JSON: {"results": […]}')
+        parser.add_argument("--lang", choices=["de", "en"], default="de", help="Sprache der Begründungen")
+        parser.add_argument(
+            "--today", type=iso_date, default=None, metavar="JJJJ-MM-TT", help="Stichtag (Standard: heute)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        lang = to_lang(options["lang"])
+        as_json = bool(options["json"])
+        today: date | None = options.get("today")
+        raw = self.read(str(options["answers"]), lang, as_json)
+        answers, errors = validate_answers(raw, today=today)
+        if errors:
+            self.fail(
+                [(e.key, e.message(lang)) for e in errors],
+                lang,
+                as_json,
+                payload=results_to_json([], errors, lang),
+            )
+        results = evaluate(answers, today=today)
+        if as_json:
+            self.stdout.write(json.dumps(results_to_json(results, (), lang), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(render_text(results, lang))
+
+    def read(self, source: str, lang: Lang, as_json: bool) -> object:
+        """The parsed JSON of the answers file; any problem ends the command with exit code 2."""
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_bytes().decode("utf-8-sig")
+        except FileNotFoundError:
+            self.fail(
+                [(NON_KEY, _t(lang, f"Datei nicht gefunden: {source}", f"File not found: {source}"))],
+                lang,
+                as_json,
+            )
+        except IsADirectoryError:
+            self.fail(
+                [(NON_KEY, _t(lang, f"Das ist ein Ordner: {source}", f"That is a directory: {source}"))],
+                lang,
+                as_json,
+            )
+        except OSError as exc:
+            message = _t(
+                lang,
+                f"Datei kann nicht gelesen werden: {source} ({exc.strerror})",
+                f"Cannot read file: {source} ({exc.strerror})",
+            )
+            self.fail([(NON_KEY, message)], lang, as_json)
+        except UnicodeDecodeError:
+            message = _t(lang, f"Die Datei ist nicht UTF-8: {source}", f"The file is not UTF-8: {source}")
+            self.fail([(NON_KEY, message)], lang, as_json)
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            message = _t(
+                lang,
+                f"Kein gültiges JSON in {source}, Zeile {exc.lineno}, Spalte {exc.colno}: {exc.msg}",
+                f"Invalid JSON in {source}, line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            )
+            self.fail([(NON_KEY, message)], lang, as_json)
+
+    def fail(
+        self,
+        problems: list[tuple[str, str]],
+        lang: Lang,
+        as_json: bool,
+        payload: dict[str, Any] | None = None,
+    ) -> NoReturn:
+        """Print each problem (key and message) to stderr, the JSON shape to stdout; exit 2."""
+        if as_json:
+            payload = payload or {
+                "results": [],
+                "errors": [{"key": key, "message": message} for key, message in problems],
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+        if len(problems) == 1 and problems[0][0] == NON_KEY:
+            raise Fehler(problems[0][1], returncode=EXIT_INVALID_INPUT)
+        for key, message in problems:
+            self.stderr.write(f"  {key or '–'}: {message}")
+        count = len(problems)
+        raise Fehler(
+            _t(
+                lang,
+                f"Die Antworten können nicht ausgewertet werden ({count} Fehler).",
+                f"The answers cannot be evaluated ({count} error{'s' if count != 1 else ''}).",
+            ),
+            returncode=EXIT_INVALID_INPUT,
+        )
+
+
+def _t(lang: Lang, de: str, en: str) -> str:
+    return en if lang == "en" else de
+
+
+def render_text(results: list[OfferResult], lang: Lang) -> str:
+    """The results as readable text (German by default)."""
+    index = 1 if lang == "en" else 0
+    lines = [_t(lang, "Angebotsfinder – Ergebnis", "Offer finder – result"), ""]
+    for result in results:
+        lines.append(f"{result.title.get(lang)}: {VERDICTS[result.eligible][index]}")
+        lines.extend(f"  – {reason}" for reason in result.reasons(lang))
+        lines.append("")
+    lines.append(NOTICE[index])
+    return "\n".join(lines)
