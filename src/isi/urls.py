@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from isi.api.api import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("isi.accounts.urls")),
     path("daten/", include("isi.opendata.urls")),
+    path("api/v1/", api.urls),
     path("", include("isi.portal.urls")),
 ]

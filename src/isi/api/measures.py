@@ -1,0 +1,512 @@
+"""/measures: list, read, change and create measures.
+
+Who sees and changes what is decided by ``isi.core.permissions`` alone:
+
+- The list for anonymous callers is exactly the public search
+  (``isi.search.selectors.filtered_public_measures``): same filters, same text search, same order.
+- Signed-in callers see ``visible_measures(user)``: the public search results (same semantics)
+  plus the non-public measures they may see (drafts of their ministry, everything for
+  coordination and readers). Those extra measures are filtered with the same facet parameters
+  and a plain word match of ``q`` on title, summary and goals (the public search's full-text
+  engine indexes public measures only); sort "relevance" falls back to the NAP-I order.
+- Reading a measure the caller may not see: 404. Changing one the caller may see but not
+  change: 403. Anonymous writes: 401.
+
+Writes go through ``isi.measures.services`` (transaction, change record, optimistic locking)
+after the Leitfaden rules (``isi.measures.rules.check_measure``) have judged the result:
+
+- POST: every violation of severity "error" blocks (422).
+- PATCH: a violation of severity "error" blocks when the change introduces it, or when it
+  concerns a fact the PATCH touches (e.g. changing the dates while the end is before the
+  start). Errors the measure already had on facts the PATCH leaves alone (an imported measure
+  without Erfolgskontrolle, say) do not block a change of its summary; they come back, with
+  all warnings, in ``warnings``.
+
+Nothing is written when anything fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from isi.accounts.models import User
+from isi.api.auth import caller_of, require_user
+from isi.api.caching import set_last_modified
+from isi.api.errors import ApiError, field_error, not_found, tr, violation_errors
+from isi.api.schemas import (
+    ConflictOut,
+    ErrorOut,
+    MeasureCreateIn,
+    MeasureFieldsIn,
+    MeasureListOut,
+    MeasureListParams,
+    MeasureOut,
+    MeasurePatchIn,
+    MeasureWriteOut,
+)
+from isi.catalog.models import Area, Component, FundingProgramme, Level, Region, TargetGroup
+from isi.core.permissions import can_change_measure, can_create_measure, visible_measures
+from isi.measures.export import measure_to_export
+from isi.measures.facts import facts_from_measure
+from isi.measures.models import Evaluation, Measure, MeasureQuerySet
+from isi.measures.rules import MeasureFacts, TargetGroupRef, Violation, check_measure
+from isi.measures.selectors import measures_with_details
+from isi.measures.services import OrganisationRole, StaleVersion, measure_create, measure_update
+from isi.organisations.models import Organisation
+from isi.search.filters import FACET_PARAMS, MeasureFilter
+from isi.search.selectors import filtered_public_measures
+
+router = Router(tags=["Maßnahmen"])
+
+MAX_ID = 2**63 - 1
+# Keys of measure_to_export that only signed-in callers get.
+INTERNAL_EXPORT_KEYS = ("owner_basis", "owner_explanation", "suggested_fields", "source_key")
+# Further fields signed-in callers get, so they can read what they may change.
+EDITING_FIELDS = (
+    "regular_system_reason",
+    "status_independence_reason",
+    "similar_measures_reason",
+    "imposes_obligation",
+    "obligation_control",
+    "obligation_sanction",
+    "is_model_project",
+    "test_phase_start",
+    "test_phase_end",
+    "scale_decision",
+    "budget_eur",
+)
+# Fields copied as they are from the request to the model and, where the rules read them, the facts.
+PLAIN_FIELDS = (
+    "title",
+    "summary",
+    "goals",
+    "status",
+    "start_date",
+    "end_date",
+    "publication",
+    "legal_basis",
+    "funding_note",
+    "budget_eur",
+    "offer_type",
+    "complementary_need",
+    "regular_system_reason",
+    "status_independence_reason",
+    "similar_measures_reason",
+    "imposes_obligation",
+    "obligation_control",
+    "obligation_sanction",
+    "is_model_project",
+    "test_phase_start",
+    "test_phase_end",
+    "scale_decision",
+)
+FACT_NAMES = frozenset(field.name for field in dataclasses.fields(MeasureFacts))
+# A violation attached to field F (left) concerns the request fields on the right.
+CONCERNS: dict[str, frozenset[str]] = {
+    "title": frozenset({"title", "publication"}),
+    "end_date": frozenset({"start_date", "end_date"}),
+    "owner": frozenset({"owner", "level", "publication"}),
+    "status_independence_reason": frozenset({"target_groups", "status_independence_reason"}),
+    "obligation_control": frozenset({"imposes_obligation", "obligation_control"}),
+    "obligation_sanction": frozenset({"imposes_obligation", "obligation_sanction"}),
+    "offer_type": frozenset({"offer_type"}),
+    "component": frozenset({"offer_type", "component"}),
+    "complementary_need": frozenset({"offer_type", "complementary_need"}),
+    "funding_programmes": frozenset({"funding_note", "funding_programmes"}),
+    "test_phase_start": frozenset({"is_model_project", "test_phase_start"}),
+    "test_phase_end": frozenset({"is_model_project", "test_phase_end"}),
+    "scale_decision": frozenset({"is_model_project", "test_phase_end", "scale_decision"}),
+}
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def measure_item(measure: Measure, *, internal: bool) -> dict[str, Any]:
+    """The API shape of a measure: the export's fields plus keys; internal ones for staff only."""
+    data = measure_to_export(measure)
+    data.update(
+        owner_key=measure.owner.key,
+        area_keys=[area.key for area in measure.areas.all()],
+        target_group_keys=[group.key for group in measure.target_groups.all()],
+        funding_programme_keys=[programme.key for programme in measure.funding_programmes.all()],
+        level_key=measure.level.key,
+        component_key=measure.component.key if measure.component else None,
+        publication=measure.publication,
+        legal_basis=measure.legal_basis,
+        updated_at=measure.updated_at,
+    )
+    if internal:
+        data.update({name: getattr(measure, name) for name in EDITING_FIELDS})
+    else:
+        for key in INTERNAL_EXPORT_KEYS:
+            data.pop(key, None)
+    return data
+
+
+def _clean(value: str) -> str:
+    # NUL never occurs in real text, and PostgreSQL refuses it.
+    return value.replace("\x00", "")
+
+
+def measure_filter(params: MeasureListParams) -> MeasureFilter:
+    """The public search filter from the validated query parameters (same names as the page)."""
+    query = QueryDict(mutable=True)
+    query["q"] = _clean(params.q)
+    query["sort"] = params.sort
+    for name in FACET_PARAMS:
+        query.setlist(name, [_clean(value) for value in getattr(params, name)])
+    return MeasureFilter.from_params(query)
+
+
+def _facet_condition(param: str, values: Sequence[str]) -> Q:
+    """The facet filters for the non-public measures a signed-in caller also sees."""
+    if not values:
+        return Q()
+    simple = {
+        "area": "areas__key__in",
+        "target_group": "target_groups__key__in",
+        "basic_offer": "component__basic_offer__key__in",
+        "level": "level__key__in",
+        "owner": "owner__key__in",
+        "status": "status__in",
+    }
+    if param in simple:
+        return Q(**{simple[param]: list(values)})
+    if param == "land":
+        return Q(region__code__in=values) | Q(region__land__code__in=values)
+    if param == "phase":
+        return Q(nap_i_theme__phase__number__in=[int(v) for v in values if v.isdigit() and len(v) < 6])
+    condition = Q(pk__in=[])
+    for value in values:  # theme: "phase.position"
+        phase, _, position = value.partition(".")
+        if phase.isdigit() and position.isdigit() and len(phase) < 6 and len(position) < 6:
+            condition |= Q(nap_i_theme__phase__number=int(phase), nap_i_theme__position=int(position))
+    return condition
+
+
+def _order(queryset: MeasureQuerySet, sort: str) -> MeasureQuerySet:
+    if sort == "title":
+        return queryset.order_by("title", "pk")
+    if sort == "-updated":
+        return queryset.order_by("-updated_at", "pk")
+    return queryset.order_by(
+        "nap_i_theme__phase__number", "nap_i_theme__position", "nap_i_number", "title", "pk"
+    )
+
+
+def staff_measures(user: User, search: MeasureFilter) -> MeasureQuerySet:
+    """Public search results plus the matching non-public measures this user may see."""
+    public = Q(publication=Measure.Publication.RELEASED, archived_at__isnull=True)
+    others = visible_measures(user).exclude(public)
+    for word in search.q.split():
+        others = others.filter(
+            Q(title__icontains=word) | Q(summary__icontains=word) | Q(goals__icontains=word)
+        )
+    for param in FACET_PARAMS:
+        others = others.filter(_facet_condition(param, search.facet_values(param)))
+    found = Measure.objects.filter(
+        Q(pk__in=filtered_public_measures(search).values("pk")) | Q(pk__in=others.values("pk"))
+    )
+    return measures_with_details(_order(found, search.sort))
+
+
+def visible_measure(user: User | None, measure_id: int) -> Measure:
+    """The measure if the caller may see it, with details; else 404."""
+    if not 0 < measure_id <= MAX_ID:
+        raise not_found()
+    measure = measures_with_details(visible_measures(user)).filter(pk=measure_id).first()
+    if measure is None:
+        raise not_found()
+    return measure
+
+
+@router.get(
+    "/measures",
+    response={200: MeasureListOut, 422: ErrorOut, 429: ErrorOut},
+    exclude_unset=True,
+    summary="Maßnahmen suchen und filtern",
+)
+def list_measures(
+    request: HttpRequest, response: HttpResponse, params: Query[MeasureListParams]
+) -> dict[str, Any]:
+    """Public measures for anonymous callers; for signed-in callers all they may see.
+
+    Facets repeat their parameter for several values (`?area=sprache&area=gesellschaft`),
+    as on the search page.
+    """
+    caller = caller_of(request)
+    search = measure_filter(params)
+    queryset = (
+        filtered_public_measures(search) if caller.user is None else staff_measures(caller.user, search)
+    )
+    count = queryset.count()
+    items = list(queryset[params.offset : params.offset + params.limit])
+    last_changed = queryset.aggregate(latest=Max("updated_at"))["latest"] if count else None
+    set_last_modified(response, last_changed)
+    internal = caller.user is not None
+    return {
+        "items": [measure_item(measure, internal=internal) for measure in items],
+        "count": count,
+        "limit": params.limit,
+        "offset": params.offset,
+    }
+
+
+@router.get(
+    "/measures/{int:measure_id}",
+    response={200: MeasureOut, 404: ErrorOut, 429: ErrorOut},
+    exclude_unset=True,
+    summary="Eine Maßnahme",
+)
+def get_measure(request: HttpRequest, response: HttpResponse, measure_id: int) -> dict[str, Any]:
+    caller = caller_of(request)
+    measure = visible_measure(caller.user, measure_id)
+    set_last_modified(response, measure.updated_at)
+    return measure_item(measure, internal=caller.user is not None)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def _by_keys(model: Any, keys: Iterable[str], field: str, *, attr: str = "key") -> list[Any]:
+    wanted = list(dict.fromkeys(keys))
+    found = {getattr(obj, attr): obj for obj in model.objects.filter(**{f"{attr}__in": wanted})}
+    unknown = [key for key in wanted if key not in found]
+    if unknown:
+        raise ApiError(
+            422,
+            tr("Unbekannte Schlüssel.", "Unknown keys."),
+            errors=[
+                field_error(
+                    field,
+                    "unknown-key",
+                    tr(f"Unbekannter Schlüssel „{key}“.", f"Unknown key “{key}”."),
+                )
+                for key in unknown
+            ],
+        )
+    return [found[key] for key in wanted]
+
+
+def _one(model: Any, key: str | None, field: str, *, attr: str = "key") -> Any:
+    if key is None:
+        return None
+    (obj,) = _by_keys(model, [key], field, attr=attr)
+    return obj
+
+
+def resolve_changes(payload: MeasureFieldsIn, names: Iterable[str]) -> dict[str, Any]:
+    """Request fields → the service's field values (catalogue keys → objects)."""
+    changes: dict[str, Any] = {}
+    for name in names:
+        value = getattr(payload, name)
+        if name in PLAIN_FIELDS:
+            changes[name] = value
+        elif name == "level":
+            changes[name] = _one(Level, value, name)
+        elif name == "region":
+            changes[name] = _one(Region, value, name, attr="code")
+        elif name == "component":
+            changes[name] = _one(Component, value, name)
+        elif name == "owner":
+            changes[name] = _one(Organisation, value, name)
+        elif name == "areas":
+            changes[name] = _by_keys(Area, value, name)
+        elif name == "target_groups":
+            changes[name] = _by_keys(TargetGroup, value, name)
+        elif name == "funding_programmes":
+            changes[name] = _by_keys(FundingProgramme, value, name)
+        elif name == "organisations":
+            organisations = _by_keys(Organisation, [link.organisation for link in value], name)
+            by_key = {org.key: org for org in organisations}
+            changes[name] = [OrganisationRole(by_key[link.organisation].pk, link.role) for link in value]
+    return changes
+
+
+def facts_with(facts: MeasureFacts, changes: dict[str, Any]) -> MeasureFacts:
+    """The facts as they would be after `changes`."""
+    update: dict[str, Any] = {}
+    for name, value in changes.items():
+        if name in FACT_NAMES:
+            update[name] = value
+        elif name == "level":
+            update["level_key"] = value.key
+        elif name == "component":
+            update["component_key"] = value.key if value else None
+        elif name == "owner":
+            update.update(owner_key=value.key, owner_name=value.name, owner_is_ressort=value.is_ressort)
+        elif name == "target_groups":
+            update["target_groups"] = frozenset(TargetGroupRef(group.key, group.kind) for group in value)
+        elif name == "funding_programmes":
+            update["funding_programme_keys"] = frozenset(programme.key for programme in value)
+    return dataclasses.replace(facts, **update)
+
+
+def _concerns(violation: Violation, touched: set[str]) -> bool:
+    return bool(CONCERNS.get(violation.field, frozenset({violation.field})) & touched)
+
+
+def _rule_error(violations: list[Violation]) -> ApiError:
+    return ApiError(
+        422,
+        tr(
+            "Die Änderung verstößt gegen Regeln des Leitfadens; nichts wurde gespeichert.",
+            "The change breaks rules of the guideline; nothing was saved.",
+        ),
+        errors=violation_errors(violations),
+    )
+
+
+def conflict(exc: StaleVersion) -> ApiError:
+    changes = []
+    for record in exc.their_changes:
+        fields = record.changed_fields()
+        after = record.after or {}
+        changes.append(
+            {
+                "at": record.created_at.isoformat(),
+                "action": record.action,
+                "fields": fields,
+                "after": {name: after.get(name) for name in fields},
+            }
+        )
+    return ApiError(
+        409,
+        tr(
+            f"Die Maßnahme wurde inzwischen geändert: Sie haben Version {exc.expected_version} "
+            f"bearbeitet, aktuell ist Version {exc.current_version}. Nichts wurde gespeichert.",
+            f"The measure has been changed meanwhile: you edited version {exc.expected_version}, "
+            f"the current version is {exc.current_version}. Nothing was saved.",
+        ),
+        current_version=exc.current_version,
+        your_version=exc.expected_version,
+        changes=changes,
+    )
+
+
+def _written(measure_id: int, warnings: list[Violation]) -> dict[str, Any]:
+    measure = measures_with_details().get(pk=measure_id)
+    return {**measure_item(measure, internal=True), "warnings": violation_errors(warnings)}
+
+
+@router.patch(
+    "/measures/{int:measure_id}",
+    response={
+        200: MeasureWriteOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ConflictOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+    exclude_unset=True,
+    summary="Eine Maßnahme ändern (mit `version`)",
+)
+def patch_measure(request: HttpRequest, measure_id: int, payload: MeasurePatchIn) -> dict[str, Any]:
+    """Change the fields sent; `version` is the version the caller edited.
+
+    409 when someone else saved in between (the body names the current version and what
+    changed), 422 when a rule of the Leitfaden is broken – in both cases nothing is written.
+    """
+    user = require_user(request)
+    measure = visible_measure(user, measure_id)
+    if not can_change_measure(user, measure):
+        raise ApiError(
+            403,
+            tr(
+                "Sie dürfen diese Maßnahme sehen, aber nicht ändern: das federführende Ressort entscheidet.",
+                "You may see this measure but not change it: the owning ministry decides.",
+            ),
+        )
+    if measure.version != payload.version:
+        raise conflict(StaleVersion(measure, payload.version))
+    touched = set(payload.model_fields_set) - {"version"}
+    changes = resolve_changes(payload, sorted(touched))
+    today = timezone.localdate()
+    before = facts_from_measure(measure)
+    known_errors = {(v.rule, v.field) for v in check_measure(before, today=today) if v.is_error}
+    found = check_measure(facts_with(before, changes), today=today)
+    blocking = [
+        v for v in found if v.is_error and ((v.rule, v.field) not in known_errors or _concerns(v, touched))
+    ]
+    if blocking:
+        raise _rule_error(blocking)
+    try:
+        updated = measure_update(
+            measure_id=measure.pk, expected_version=payload.version, changes=changes, actor=user, source="api"
+        )
+    except StaleVersion as exc:
+        raise conflict(exc) from exc
+    return _written(updated.pk, [v for v in found if v not in blocking])
+
+
+@router.post(
+    "/measures",
+    response={201: MeasureWriteOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    exclude_unset=True,
+    summary="Eine Maßnahme anlegen",
+)
+def create_measure(
+    request: HttpRequest, response: HttpResponse, payload: MeasureCreateIn
+) -> Status[dict[str, Any]]:
+    """Create a measure owned by the organisation `owner` (its key).
+
+    All rules of the Leitfaden apply (a new measure says why the regular system does not
+    suffice, is classified as component, complementary or pre-integration, and has an
+    Erfolgskontrolle entry).
+    """
+    user = require_user(request)
+    if not can_create_measure(user):
+        raise ApiError(403, tr("Sie dürfen keine Maßnahmen anlegen.", "You may not create measures."))
+    names = sorted(set(payload.model_fields_set) | {"title", "owner", "level"})
+    changes = resolve_changes(payload, [name for name in names if name != "evaluation"])
+    owner: Organisation = changes["owner"]
+    if not can_create_measure(user, owner):
+        raise ApiError(
+            403,
+            tr(
+                f"Sie dürfen keine Maßnahmen für „{owner.name}“ anlegen.",
+                f"You may not create measures for “{owner.name}”.",
+            ),
+        )
+    evaluation = payload.evaluation
+    facts = facts_with(MeasureFacts(is_new=True), changes)
+    if evaluation is not None:
+        facts = dataclasses.replace(
+            facts,
+            evaluation_state=evaluation.state,
+            evaluation_method=evaluation.method,
+            evaluation_effort_note=evaluation.effort_note,
+            evaluation_due_date=evaluation.due_date,
+        )
+    found = check_measure(facts, today=timezone.localdate())
+    blocking = [v for v in found if v.is_error]
+    if blocking:
+        raise _rule_error(blocking)
+    with transaction.atomic():
+        measure = measure_create(fields=changes, actor=user, source="api")
+        if evaluation is not None:
+            Evaluation.objects.create(
+                measure=measure,
+                state=evaluation.state,
+                method=evaluation.method,
+                effort_note=evaluation.effort_note,
+                due_date=evaluation.due_date,
+            )
+    response["Location"] = request.build_absolute_uri(
+        reverse(f"{request.resolver_match.namespace}:get_measure", kwargs={"measure_id": measure.pk})
+        if request.resolver_match
+        else f"{request.path.rstrip('/')}/{measure.pk}"
+    )
+    return Status(201, _written(measure.pk, found))
