@@ -131,7 +131,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ISI_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("ISI_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("ISI_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("ISI_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("ISI_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("ISI_SECURE_COOKIES", True)
@@ -181,9 +181,17 @@ ISI_OPERATOR = env_str(
     "ISI_OPERATOR", "Bundesministerium des Innern (Betreiber des Informationssystems Integration)"
 )
 
-MAILERS = {
-    "default": {"BACKEND": env_str("ISI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+# Development and demo print e-mails to the console; production sends them through SMTP.
+_MAIL_BACKEND = "smtp.EmailBackend" if PRODUCTION else "console.EmailBackend"
+MAILERS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": env_str("ISI_EMAIL_BACKEND", f"django.core.mail.backends.{_MAIL_BACKEND}")}
 }
+if PRODUCTION:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("ISI_SMTP_HOST", "localhost"),
+        "port": env_int("ISI_SMTP_PORT", 25),
+        "use_tls": env_bool("ISI_SMTP_TLS", False),
+    }
 DEFAULT_FROM_EMAIL = env_str("ISI_FROM_EMAIL", "isi@localhost")
 
 # Where `isi demo` looks for the NAP-I text before falling back to the committed facts file.
