@@ -108,7 +108,7 @@ class Measure(models.Model):
 
     # Leitfaden ch. V (rules 3–5, 8)
     regular_system_reason = models.TextField(
-        _("Warum Regelsystem oder bestehende Maßnahme nicht genügen"), blank=True
+        _("Warum das Regelsystem oder bestehende Maßnahmen nicht genügen"), blank=True
     )
     status_independence_reason = models.TextField(
         _("Warum nicht statusunabhängig oder zielgruppenübergreifend"), blank=True
