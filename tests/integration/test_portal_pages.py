@@ -172,3 +172,12 @@ def test_robots_and_sitemap(client: Client, world: Measure) -> None:
     sitemap = client.get("/sitemap.xml").content.decode()
     assert f"/massnahmen/{world.pk}/" in sitemap
     assert "/nap-i/phase-2/thema-2/" in sitemap
+
+
+def test_language_switch_serves_english(client: Client) -> None:
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert switched.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en"' in html
+    assert "Federal integration measures" in html
+    assert "Zum Inhalt springen" not in html
