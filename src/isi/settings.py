@@ -51,8 +51,18 @@ INSTALLED_APPS = [
     "isi.finder",
     "isi.opendata",
     "isi.api",
+    "isi.workspace",
+    "isi.rounds",
+    "isi.consultations",
     "isi.portal",
+    "django_tasks_db",
 ]
+
+# Background work (reminders, large imports, index rebuilds): Django's tasks framework with the
+# database backend; `isi db_worker` runs the queue. Tests run tasks immediately.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if env_bool("ISI_TESTING", False):
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -9,5 +9,9 @@ urlpatterns = [
     path("konto/", include("isi.accounts.urls")),
     path("daten/", include("isi.opendata.urls")),
     path("api/v1/", api.urls),
+    path("arbeitsbereich/runden/", include("isi.rounds.urls")),
+    path("arbeitsbereich/abstimmungen/", include("isi.consultations.urls")),
+    path("arbeitsbereich/excel/", include("isi.imports.roundtrip.urls")),
+    path("arbeitsbereich/", include("isi.workspace.urls")),
     path("", include("isi.portal.urls")),
 ]
