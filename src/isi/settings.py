@@ -215,5 +215,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {"isi": {"handlers": ["console"], "level": env_str("ISI_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "isi": {"handlers": ["console"], "level": env_str("ISI_LOG_LEVEL", "INFO")},
+        "isi.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
