@@ -37,3 +37,11 @@ def reference_data(transactional_db: None) -> None:
     load_catalog(apps)
     load_phases(apps)
     load_registry(apps)
+
+
+@pytest.fixture(autouse=True)
+def german_by_default() -> None:
+    """Each test starts in German: a request served in English must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("de")
