@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from isi.core.changes import record_change
 from isi.core.models import ChangeRecord
-from isi.measures.models import Measure, MeasureOrganisation
+from isi.measures.models import Evaluation, Measure, MeasureOrganisation
 from isi.measures.snapshots import measure_snapshot
+from isi.search.indexing import reindex_measures
 
 # Many-to-many fields a change may carry, as lists of related objects.
 M2M_FIELDS = ("areas", "target_groups", "funding_programmes")
@@ -44,9 +45,14 @@ class StaleVersion(Exception):
         super().__init__(f"Version {expected_version} ist veraltet; aktuell ist Version {measure.version}.")
 
 
+# Keys of `changes` that are not plain model fields of Measure.
+RELATED_KEYS = (*M2M_FIELDS, "organisations", "evaluation")
+EVALUATION_FIELDS = ("state", "method", "effort_note", "due_date", "result_summary")
+
+
 def _apply(measure: Measure, changes: dict[str, Any]) -> None:
     for name, value in changes.items():
-        if name in M2M_FIELDS or name == "organisations":
+        if name in RELATED_KEYS:
             continue
         setattr(measure, name, value)
 
@@ -57,6 +63,21 @@ def _apply_relations(measure: Measure, changes: dict[str, Any]) -> None:
             getattr(measure, name).set(changes[name])
     if "organisations" in changes:
         set_organisations(measure, changes["organisations"])
+    if "evaluation" in changes:
+        set_evaluation(measure, changes["evaluation"])
+
+
+def set_evaluation(measure: Measure, values: dict[str, Any] | None) -> None:
+    """Create, update or (with None) remove the measure's Erfolgskontrolle entry."""
+    if values is None:
+        Evaluation.objects.filter(measure=measure).delete()
+        return
+    evaluation = Evaluation.objects.filter(measure=measure).first() or Evaluation(measure=measure)
+    for name in EVALUATION_FIELDS:
+        if name in values:
+            setattr(evaluation, name, values[name])
+    evaluation.full_clean()
+    evaluation.save()
 
 
 def set_organisations(measure: Measure, links: Iterable[OrganisationRole]) -> None:
@@ -94,6 +115,7 @@ def measure_create(*, fields: dict[str, Any], actor: Any = None, source: str = "
         actor=actor,
         source=source,
     )
+    reindex_measures([measure.pk])
     return measure
 
 
@@ -136,4 +158,54 @@ def measure_update(
     record_change(
         measure, action=ChangeRecord.Action.UPDATE, before=before, after=after, actor=actor, source=source
     )
+    reindex_measures([measure.pk])
     return measure
+
+
+def _set_archived(
+    *, measure_id: int, expected_version: int, archive: bool, actor: Any, source: str
+) -> Measure:
+    measure = Measure.objects.select_for_update().get(pk=measure_id)
+    if measure.version != expected_version:
+        raise StaleVersion(measure, expected_version)
+    if (measure.archived_at is not None) == archive:
+        return measure
+    before = measure_snapshot(measure)
+    archived_at = timezone.now() if archive else None
+    bumped = Measure.objects.filter(pk=measure.pk, version=expected_version).update(
+        archived_at=archived_at, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if bumped != 1:
+        transaction.set_rollback(True)
+        raise StaleVersion(Measure.objects.get(pk=measure.pk), expected_version)
+    measure.refresh_from_db()
+    record_change(
+        measure,
+        action=ChangeRecord.Action.ARCHIVE if archive else ChangeRecord.Action.RESTORE,
+        before=before,
+        after=measure_snapshot(measure),
+        actor=actor,
+        source=source,
+    )
+    reindex_measures([measure.pk])
+    return measure
+
+
+@transaction.atomic
+def measure_archive(
+    *, measure_id: int, expected_version: int, actor: Any = None, source: str = ""
+) -> Measure:
+    """Archive instead of delete: the measure leaves lists and the public, its history stays."""
+    return _set_archived(
+        measure_id=measure_id, expected_version=expected_version, archive=True, actor=actor, source=source
+    )
+
+
+@transaction.atomic
+def measure_unarchive(
+    *, measure_id: int, expected_version: int, actor: Any = None, source: str = ""
+) -> Measure:
+    """Bring an archived measure back (recorded as a "restore" change)."""
+    return _set_archived(
+        measure_id=measure_id, expected_version=expected_version, archive=False, actor=actor, source=source
+    )

@@ -1,21 +1,88 @@
 """Searching public measures: the one selector behind the search page, the downloads and the API.
 
-This first version filters with plain ORM lookups; the full-text backends (PostgreSQL `german`,
-SQLite FTS5) plug in behind `matching_ids` without changing the interface.
+Interface (stable): `MeasureFilter` (isi.search.filters) in; `search_public_measures(f, page=,
+page_size=)` → `SearchPage` (items, count, facets), `filtered_public_measures(f)` → an ordered
+`MeasureQuerySet` (exports, API), `facet_counts(f)` → facets only. Only public measures
+(`Measure.objects.public()`, rule 10) are ever found, whatever the filter.
+
+Design
+======
+
+German full text, one interface, two backends chosen by `connection.vendor`.
+
+*Search document* (isi.search.models.SearchDocument, written by isi.search.indexing): one row per
+measure with `title` and `body` — body = summary, goals, owner and organisations (name, short name,
+aliases), NAP-I theme title, component, area and target-group names — both as **stems**: each word
+lower-cased, Snowball-German-stemmed, umlauts folded (isi.search.text). A query is stemmed the same
+way, and a query stem is looked for as a **substring** of the stemmed text, which is what makes
+compounds work: "Sprachkurs" → `sprachkur` occurs in `berufssprachkur` (Berufssprachkurse),
+`sprachkur` (Sprachkurse) and `deutschsprachkur`; "Beratung" → `berat` in `migrationsberat`;
+"Frauen" and "Frau" → `frau`; "Ausländer", "Auslaender" → `ausland`; "Straße" → `strass`.
+
+- **SQLite**: an FTS5 table `search_fts` over the document table (external content, triggers)
+  with the `trigram` tokenizer. Each clause is an FTS5 string, i.e. a trigram phrase = substring
+  match, answered from the index. Ranking: FTS5 `rank` = bm25 with title weight 10, body 1.
+- **PostgreSQL**: a GIN `pg_trgm` index on `title || body` answers `LIKE '%stem%'` (compound
+  parts); a `tsvector` of the raw title (weight A) and body (B) in the `german` configuration
+  answers whole words (`@@ websearch_to_tsquery('german', …)`); a clause matches if either does.
+  Ranking: one point per query clause found in the title + `ts_rank(vector, websearch_to_tsquery(
+  'german', 'w1 or w2 …'), 32)` (which stays below 1).
+
+So on both, title matches rank above matches in the summary and elsewhere.
+
+Query language (isi.search.text.parse_query): words are ANDed; `"quoted phrases"` and hyphenated
+words (Kita-Einstieg) must occur as a sequence of stems; `-word` excludes; German stop words are
+dropped unless the query has nothing else; at most 12 clauses, 500 characters. Any input is safe:
+only letters and digits reach the database, and only as bound parameters. A query with nothing
+searchable in it (`***`, an emoji) finds nothing.
+
+Facets (isi.search.engine): one SQL statement per search. The text hits are computed once
+(`WITH hits AS MATERIALIZED`), joined with the public measures into a materialised `base` with
+one row per measure and every facet column (level, status, owner, theme, phase, basic offer via
+component, Land via region); the count, the page (ROW_NUMBER over the requested order, so paging
+is stable with the id as tie-break) and one GROUP BY per facet are UNION ALL branches over `base`.
+A facet is counted under every active filter except its own (disjunctive multi-select). Orders:
+`relevance` (score, then id; without a query it is the NAP-I order), `title`, `-updated`, `nap_i`
+(phase, theme, number — measures without a NAP-I place last —, title). `filtered_public_measures`
+is the same filter as `pk__in` over that SQL plus the same order in the ORM.
+
+Keeping it current: `isi.search.indexing` (reindex_measures, rebuild_search_index,
+`isi search_index`). Before a text query `ensure_index_current()` indexes measures outside the
+indexed id range (few) or reports that the index is incomplete — then this module falls back to a
+plain substring search on title, summary and goals (correct visibility and facets; weaker text
+matching, ranking by title hits).
+
+What does not work (by design or not yet)
+-----------------------------------------
+
+- Substring matching of stems over-matches at the edges: "Rat" finds "Beratung", "Kind" finds
+  "Kindergeld"; a query word of 1–2 letters only matches as a whole word ("EU", "IT").
+- Stems do not always meet: irregular forms (ging/gehen), and compounds whose joint changes the
+  word ("Hilfe" vs "Hilfsangebot": `hilf` matches, "Schule" vs "Schulbegleitung": `schul` matches,
+  but "Sprache" → `sprach` does not match "Sprachkurs" and the other way round only because
+  `sprach` is a prefix — the stem of the *shorter* form must occur in the longer one).
+- Ranking on SQLite counts trigram phrases, not words; relevance between backends is similar but
+  not identical (tests hold each backend's order stable, not both to one order).
+- No OR, no prefix `*`, no fuzzy matching of typos, no synonyms (Flüchtling/Geflüchtete share no
+  stem: `fluchtling` vs `gefluchtet`), no English stemming.
+- The index is only as current as its writers keep it (see isi.search.indexing).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from django.db.models import Q
+from django.db.models import F
+from django.db.models.expressions import RawSQL
 
-from isi.catalog.models import Area, BasicOffer, Level, Phase, Region, TargetGroup, Theme
 from isi.measures.models import Measure, MeasureQuerySet
 from isi.measures.selectors import measures_with_details
 from isi.organisations.models import Organisation
+from isi.search import engine
 from isi.search.filters import FACET_PARAMS, MeasureFilter
+from isi.search.indexing import ensure_index_current
+from isi.search.text import parse_query
 
 
 @dataclass(frozen=True)
@@ -40,137 +107,93 @@ class SearchPage:
         return max(1, -(-self.count // self.page_size))
 
 
-def _text_q(q: str) -> Q:
-    condition = Q()
-    for word in q.split():
-        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(goals__icontains=word)
-    return condition
+def _plan(f: MeasureFilter) -> engine.TextPlan | None:
+    if not f.q.strip():
+        return None
+    parsed = parse_query(f.q)
+    if parsed.is_empty:
+        return engine.text_plan(parsed)
+    return engine.text_plan(parsed, use_index=ensure_index_current())
 
 
-def _facet_q(param: str, values: tuple[str, ...]) -> Q:
-    if not values:
-        return Q()
-    if param == "area":
-        return Q(areas__key__in=values)
-    if param == "target_group":
-        return Q(target_groups__key__in=values)
-    if param == "basic_offer":
-        return Q(component__basic_offer__key__in=values)
-    if param == "level":
-        return Q(level__key__in=values)
-    if param == "land":
-        return Q(region__code__in=values) | Q(region__land__code__in=values)
-    if param == "owner":
-        return Q(owner__key__in=values)
-    if param == "phase":
-        return Q(nap_i_theme__phase__number__in=[int(v) for v in values if v.isdigit()])
-    if param == "theme":
-        condition = Q(pk__in=[])
-        for value in values:
-            phase, _, position = value.partition(".")
-            if phase.isdigit() and position.isdigit():
-                condition |= Q(nap_i_theme__phase__number=int(phase), nap_i_theme__position=int(position))
-        return condition
-    if param == "status":
-        return Q(status__in=values)
-    raise ValueError(param)
+def _facets(
+    f: MeasureFilter, catalogue: engine.Catalogue, counts: dict[str, dict[str, int]]
+) -> dict[str, list[FacetValue]]:
+    result: dict[str, list[FacetValue]] = {}
+    for param in counts:
+        selected = f.facet_values(param)
+        found = counts.get(param, {})
+        entries = _owner_entries(found, selected) if param == "owner" else catalogue.entries.get(param, [])
+        result[param] = [
+            FacetValue(e.key, e.label, found.get(e.ref, 0), e.key in selected)
+            for e in entries
+            if found.get(e.ref, 0) or e.key in selected
+        ]
+    return result
 
 
-def _filtered(f: MeasureFilter, *, skip: str | None = None) -> MeasureQuerySet:
-    qs = Measure.objects.public()
-    if f.q:
-        qs = qs.filter(_text_q(f.q))
-    for param in FACET_PARAMS:
-        if param != skip:
-            qs = qs.filter(_facet_q(param, f.facet_values(param)))
-    return qs
+def _owner_entries(found: dict[str, int], selected: tuple[str, ...]) -> list[engine.FacetEntry]:
+    ids = [int(v) for v in found]
+    keys = list(selected[: engine.MAX_VALUES_PER_FACET])
+    rows = Organisation.objects.filter(pk__in=ids) | Organisation.objects.filter(key__in=keys)
+    return [engine.FacetEntry(str(pk), key, name) for pk, key, name in rows.values_list("pk", "key", "name")]
 
 
-def _ordered(qs: MeasureQuerySet, sort: str) -> MeasureQuerySet:
-    if sort == "title":
-        return qs.order_by("title", "pk")
-    if sort == "-updated":
-        return qs.order_by("-updated_at", "pk")
-    return qs.order_by("nap_i_theme__phase__number", "nap_i_theme__position", "nap_i_number", "title", "pk")
+def search_public_measures(f: MeasureFilter, *, page: int = 1, page_size: int = 20) -> SearchPage:
+    """One page of public measures with the total count and all facets."""
+    return search_measures(f, page=page, page_size=page_size, facets=tuple(FACET_PARAMS))
 
 
-def filtered_public_measures(f: MeasureFilter) -> MeasureQuerySet:
-    """All public measures matching the filter, distinct, in the filter's order, with details."""
-    ids = _filtered(f).values("pk")
-    return measures_with_details(_ordered(Measure.objects.filter(pk__in=ids), f.sort))
-
-
-def _labels(param: str) -> dict[str, str]:
-    if param == "area":
-        return {a.key: a.label for a in Area.objects.all()}
-    if param == "target_group":
-        return {t.key: t.label for t in TargetGroup.objects.all()}
-    if param == "basic_offer":
-        return {b.key: b.label for b in BasicOffer.objects.all()}
-    if param == "level":
-        return {lv.key: lv.label for lv in Level.objects.all()}
-    if param == "land":
-        return {r.code: r.name for r in Region.objects.filter(kind=Region.Kind.LAND)}
-    if param == "owner":
-        return {o.key: o.name for o in Organisation.objects.filter(owned_measures__isnull=False).distinct()}
-    if param == "phase":
-        return {str(p.number): f"Phase {p.roman}: {p.title}" for p in Phase.objects.all()}
-    if param == "theme":
-        return {f"{t.phase.number}.{t.position}": t.title for t in Theme.objects.select_related("phase")}
-    return {value: str(label) for value, label in Measure.Status.choices}
-
-
-_FACET_VALUE_PATHS = {
-    "area": ("areas__key",),
-    "target_group": ("target_groups__key",),
-    "basic_offer": ("component__basic_offer__key",),
-    "level": ("level__key",),
-    "land": ("region__code", "region__land__code"),
-    "owner": ("owner__key",),
-    "phase": ("nap_i_theme__phase__number",),
-    "theme": ("nap_i_theme__phase__number", "nap_i_theme__position"),
-    "status": ("status",),
-}
+def search_measures(
+    f: MeasureFilter, *, page: int = 1, page_size: int = 20, facets: Sequence[str] = tuple(FACET_PARAMS)
+) -> SearchPage:
+    """`search_public_measures` counting only the given facets (URL parameter names)."""
+    page = max(1, page)
+    page_size = max(1, page_size)
+    plan = _plan(f)
+    catalogue = engine.load_catalogue()
+    statement = engine.Statement(f, plan, catalogue)
+    wanted = [param for param in FACET_PARAMS if param in facets]
+    result = engine.run(statement, facets=wanted, limit=page_size, offset=(page - 1) * page_size)
+    by_id = {m.pk: m for m in measures_with_details(Measure.objects.filter(pk__in=result.page_ids))}
+    items = [by_id[pk] for pk in result.page_ids if pk in by_id]
+    return SearchPage(
+        filter=replace(f),
+        items=items,
+        count=result.count,
+        page=page,
+        page_size=page_size,
+        facets=_facets(f, catalogue, result.counts),
+    )
 
 
 def facet_counts(f: MeasureFilter) -> dict[str, list[FacetValue]]:
     """Counts per facet value, each facet counted under all *other* filters (multi-select)."""
-    result: dict[str, list[FacetValue]] = {}
-    for param in FACET_PARAMS:
-        qs = _filtered(f, skip=param)
-        counter: Counter[str] = Counter()
-        paths = _FACET_VALUE_PATHS[param]
-        rows = qs.values_list("pk", *paths).distinct()
-        seen: set[tuple[int, str]] = set()
-        for pk, *parts in rows:
-            if param == "theme":
-                keys = [f"{parts[0]}.{parts[1]}"] if parts[0] is not None else []
-            elif param == "land":
-                code, land_code = parts
-                keys = [c for c in {land_code or (code if code and len(code) == 2 else None)} if c]
-            else:
-                keys = [str(parts[0])] if parts[0] is not None else []
-            for key in keys:
-                if (pk, key) not in seen:
-                    seen.add((pk, key))
-                    counter[key] += 1
-        labels = _labels(param)
-        selected = f.facet_values(param)
-        values = [
-            FacetValue(key, labels.get(key, key), counter.get(key, 0), key in selected)
-            for key in labels
-            if counter.get(key, 0) or key in selected
-        ]
-        result[param] = values
-    return result
+    plan = _plan(f)
+    catalogue = engine.load_catalogue()
+    result = engine.run(engine.Statement(f, plan, catalogue), facets=tuple(FACET_PARAMS), limit=None)
+    return _facets(f, catalogue, result.counts)
 
 
-def search_public_measures(f: MeasureFilter, *, page: int = 1, page_size: int = 20) -> SearchPage:
-    qs = filtered_public_measures(f)
-    count = qs.count()
-    page = max(1, page)
-    start = (page - 1) * page_size
-    items = list(qs[start : start + page_size])
-    return SearchPage(
-        filter=replace(f), items=items, count=count, page=page, page_size=page_size, facets=facet_counts(f)
+def _ordered(qs: MeasureQuerySet, f: MeasureFilter, plan: engine.TextPlan | None) -> MeasureQuerySet:
+    if f.sort == "relevance" and plan is not None and plan.ranked:
+        return engine.order_by_relevance(qs, plan)
+    if f.sort == "title":
+        return qs.order_by("title", "pk")
+    if f.sort == "-updated":
+        return qs.order_by("-updated_at", "pk")
+    return qs.order_by(
+        F("nap_i_theme__phase__number").asc(nulls_last=True),
+        F("nap_i_theme__position").asc(nulls_last=True),
+        F("nap_i_number").asc(nulls_last=True),
+        "title",
+        "pk",
     )
+
+
+def filtered_public_measures(f: MeasureFilter) -> MeasureQuerySet:
+    """All public measures matching the filter, distinct, in the filter's order, with details."""
+    plan = _plan(f)
+    sql, params = engine.Statement(f, plan, engine.load_catalogue()).ids_sql()
+    qs = Measure.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - parameterised
+    return measures_with_details(_ordered(qs, f, plan))

@@ -1,4 +1,20 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from isi.workspace import views
 
 app_name = "workspace"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.measure_list, name="measure_list"),
+    path("massnahmen/neu/", views.measure_create_view, name="measure_create"),
+    path("massnahmen/aehnliche/", views.similar_check, name="similar_check"),
+    path("massnahmen/<int:pk>/", views.measure_detail, name="measure_detail"),
+    path("massnahmen/<int:pk>/bearbeiten/", views.measure_edit, name="measure_edit"),
+    path("massnahmen/<int:pk>/verlauf/", views.measure_history, name="measure_history"),
+    path(
+        "massnahmen/<int:pk>/verlauf/<int:record_id>/wiederherstellen/",
+        views.measure_restore,
+        name="measure_restore",
+    ),
+    path("massnahmen/<int:pk>/archiv/", views.measure_archive_view, name="measure_archive"),
+    path("verlauf/<str:object_type>/<int:object_id>/", views.object_history, name="object_history"),
+]

@@ -1,0 +1,70 @@
+"""Who may use the staff work tool, built on ``isi.core.permissions`` (the one place)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from isi.accounts.models import User
+from isi.core.permissions import (
+    _is_admin,
+    _staff,
+    can_change_measure,
+    can_create_measure,
+    can_view_measure,
+    visible_measures,
+)
+from isi.measures.models import Measure
+from isi.organisations.models import Organisation
+
+STAFF_ROLES = frozenset(User.Role.values)
+
+__all__ = [
+    "can_archive_measure",
+    "can_change_measure",
+    "can_create_measure",
+    "can_use_workspace",
+    "can_view_measure",
+    "ownable_organisations",
+    "visible_measures",
+]
+
+
+def can_use_workspace(user: Any) -> bool:
+    """Signed in, active and holding a staff role."""
+    staff = _staff(user)
+    return staff is not None and (_is_admin(staff) or staff.role in STAFF_ROLES)
+
+
+def can_archive_measure(user: Any, measure: Measure) -> bool:
+    """Archive and restore from archive: the owners and admins.
+
+    A ministry owns its measures and those of its agencies; an agency archives only what it owns
+    itself (implementing a measure lets it edit, not archive it).
+    """
+    if not can_change_measure(user, measure):
+        return False
+    staff = _staff(user)
+    if staff is None:
+        return False
+    if _is_admin(staff) or staff.role != User.Role.AGENCY:
+        return True
+    return staff.organisation_id is not None and measure.owner_id == staff.organisation_id
+
+
+def ownable_organisations(user: Any) -> Any:
+    """The organisations this user may pick as owner of a measure it creates or edits."""
+    staff = _staff(user)
+    if staff is None:
+        return Organisation.objects.none()
+    if _is_admin(staff):
+        return Organisation.objects.all().order_by("name")
+    org = staff.organisation
+    if org is None or not can_create_measure(staff):
+        return Organisation.objects.none()
+    if staff.role == User.Role.DESK_OFFICER:
+        candidates = Organisation.objects.filter(Q(pk=org.pk) | Q(parent=org) | Q(parent__parent=org))
+        allowed = [o.pk for o in candidates if can_create_measure(staff, o)]
+        return Organisation.objects.filter(pk__in=allowed).order_by("name")
+    return Organisation.objects.filter(pk=org.pk)

@@ -1,0 +1,437 @@
+"""The ministries' work tool: measure list, detail, create/edit, history, restore, archive.
+
+Thin views: who may do what is asked of ``isi.workspace.permissions`` (built on
+``isi.core.permissions``), writes go through ``isi.measures.services``, rules through
+``isi.measures.rules``. Every refusal is logged (``log_denied``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from isi.catalog.models import Area, Phase, TargetGroup, Theme
+from isi.core.audit import log_denied
+from isi.core.changes import history_of
+from isi.core.models import ChangeRecord
+from isi.measures.facts import facts_from_measure
+from isi.measures.history import diff_snapshots, measure_namer, model_labels, snapshot_to_changes
+from isi.measures.models import Measure
+from isi.measures.rules import check_measure, review_due
+from isi.measures.selectors import measures_with_details
+from isi.measures.services import (
+    StaleVersion,
+    measure_archive,
+    measure_create,
+    measure_unarchive,
+    measure_update,
+)
+from isi.measures.similarity import CLOSE_MATCH_THRESHOLD, SimilarMeasure, similar_measures
+from isi.organisations.models import Organisation
+from isi.workspace.filters import EXTRA_FILTERS, SORTS, StaffFilter
+from isi.workspace.forms import MeasureForm, SimilarCheckForm
+from isi.workspace.permissions import (
+    can_archive_measure,
+    can_change_measure,
+    can_create_measure,
+    can_use_workspace,
+    ownable_organisations,
+    visible_measures,
+)
+
+PAGE_SIZE = 25
+MULTI_VALUE_FIELDS = ("areas", "target_groups", "funding_programmes")
+SOURCE = "arbeitsbereich"
+SORT_LABELS = {
+    "nap_i": "Aktionsplan-Reihenfolge",
+    "title": "Titel (A–Z)",
+    "-updated": "zuletzt geändert",
+    "reviewed": "am längsten nicht geprüft",
+    "owner": "Ressort",
+}
+
+View = Callable[..., HttpResponse]
+
+
+def _forbidden(request: HttpRequest, what: str) -> HttpResponse:
+    log_denied(request, what)
+    return render(request, "workspace/forbidden.html", status=403)
+
+
+def staff_required(view: View) -> View:
+    """Anonymous → sign-in; signed in without a staff role → 403 (logged)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_use_workspace(request.user):
+            return _forbidden(request, "workspace")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _visible_measure(request: HttpRequest, pk: int) -> Measure:
+    """The measure if the user may see it; 404 otherwise (its existence is not revealed)."""
+    measure = measures_with_details(visible_measures(request.user)).filter(pk=pk).first()
+    if measure is None:
+        if Measure.objects.filter(pk=pk).exists():
+            log_denied(request, f"measure#{pk} view")
+        raise Http404
+    return measure
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+@staff_required
+def measure_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    staff_filter = StaffFilter.from_params(request.GET)
+    qs = staff_filter.apply(visible_measures(request.user), today=today)
+    raw_page = request.GET.get("seite", "1")
+    paginator = Paginator(measures_with_details(qs), PAGE_SIZE)
+    page = paginator.get_page(int(raw_page) if raw_page.isdigit() else 1)
+    rows = [{"measure": m, "needs_review": review_due(m.last_reviewed_at, today)} for m in page.object_list]
+    base = staff_filter.querystring()
+    context = {
+        "filter": staff_filter,
+        "page": page,
+        "rows": rows,
+        "count": paginator.count,
+        "base_query": base,
+        "prev_query": _with_page(base, page.previous_page_number()) if page.has_previous() else None,
+        "next_query": _with_page(base, page.next_page_number()) if page.has_next() else None,
+        "owners": Organisation.objects.filter(
+            pk__in=visible_measures(request.user).values("owner_id")
+        ).order_by("name"),
+        "areas": Area.objects.order_by("position", "name"),
+        "target_groups": TargetGroup.objects.order_by("position", "name"),
+        "statuses": Measure.Status.choices,
+        "phases": Phase.objects.order_by("number"),
+        "themes": Theme.objects.select_related("phase").order_by("phase__number", "position"),
+        "publications": Measure.Publication.choices,
+        "sorts": [(key, SORT_LABELS[key]) for key in SORTS],
+        "extra_filters": [
+            {
+                "param": f.param,
+                "label": f.label,
+                "choices": f.choices(),
+                "value": staff_filter.extra.get(f.param, ""),
+            }
+            for f in EXTRA_FILTERS
+        ],
+        "may_create": can_create_measure(request.user),
+    }
+    template = "workspace/_list_area.html" if _htmx(request) else "workspace/measure_list.html"
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _with_page(base: str, number: int) -> str:
+    return f"{base}&seite={number}" if base else f"seite={number}"
+
+
+# --- detail and history -----------------------------------------------------------------------
+
+
+def _history_entries(records: Any) -> list[dict[str, Any]]:
+    labels = model_labels(Measure)
+    namer = measure_namer()
+    return [
+        {
+            "record": record,
+            "changes": diff_snapshots(record.before, record.after, labels=labels, namer=namer),
+        }
+        for record in records
+    ]
+
+
+@staff_required
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = _visible_measure(request, pk)
+    today = timezone.localdate()
+    violations = check_measure(facts_from_measure(measure), today=today)
+    may_change = can_change_measure(request.user, measure)
+    context = {
+        "measure": measure,
+        "evaluation": getattr(measure, "evaluation", None),
+        "needs_review": review_due(measure.last_reviewed_at, today),
+        "violations": violations,
+        "relations_out": measure.relations_out.select_related("target"),
+        "relations_in": measure.relations_in.select_related("source"),
+        "history": _history_entries(history_of(measure).select_related("actor")),
+        "may_change": may_change,
+        "may_archive": can_archive_measure(request.user, measure),
+        "labels": model_labels(Measure),
+    }
+    return render(request, "workspace/measure_detail.html", context)
+
+
+@staff_required
+def measure_history(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = _visible_measure(request, pk)
+    context = {
+        "measure": measure,
+        "history": _history_entries(history_of(measure).select_related("actor")),
+        "may_change": can_change_measure(request.user, measure),
+    }
+    return render(request, "workspace/measure_history.html", context)
+
+
+CATALOGUE_TYPES = {
+    "catalog.area",
+    "catalog.basicoffer",
+    "catalog.component",
+    "catalog.targetgroup",
+    "catalog.level",
+    "catalog.fundingprogramme",
+    "catalog.phase",
+    "catalog.theme",
+    "organisations.organisation",
+}
+
+
+@staff_required
+def object_history(request: HttpRequest, object_type: str, object_id: int) -> HttpResponse:
+    """History of a catalogue entry or organisation (generic by object_type), read-only."""
+    if object_type not in CATALOGUE_TYPES:
+        raise Http404
+    records = ChangeRecord.objects.filter(object_type=object_type, object_id=object_id).select_related(
+        "actor"
+    )
+    if not records.exists():
+        raise Http404
+    from django.apps import apps
+
+    labels = model_labels(apps.get_model(object_type))
+    entries = [{"record": r, "changes": diff_snapshots(r.before, r.after, labels=labels)} for r in records]
+    context = {"object_repr": records[0].object_repr, "history": entries}
+    return render(request, "workspace/object_history.html", context)
+
+
+# --- create and edit --------------------------------------------------------------------------
+
+
+def _similar_for(request: HttpRequest, title: str, summary: str, **kwargs: Any) -> list[SimilarMeasure]:
+    return similar_measures(title=title, summary=summary, visible=visible_measures(request.user), **kwargs)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def measure_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_create_measure(request.user):
+        return _forbidden(request, "measure create")
+    owners = ownable_organisations(request.user)
+    similar: list[SimilarMeasure] = []
+    if request.method == "POST":
+        owner_raw = request.POST.get("owner", "")
+        area_ids = [int(a) for a in request.POST.getlist("areas") if a.isdigit()]
+        similar = _similar_for(
+            request,
+            request.POST.get("title", ""),
+            request.POST.get("summary", ""),
+            owner_id=int(owner_raw) if owner_raw.isdigit() else None,
+            area_ids=area_ids,
+        )
+        close = tuple(s.id for s in similar if s.is_close)
+        if request.POST.get("action") == "similar":
+            # "Ähnliche Maßnahmen prüfen" without JavaScript: show the matches, keep the input,
+            # judge nothing yet.
+            kept: dict[str, Any] = {
+                key: request.POST.getlist(key) if key in MULTI_VALUE_FIELDS else value
+                for key, value in request.POST.items()
+                if key not in ("csrfmiddlewaretoken", "action")
+            }
+            form = MeasureForm(initial=kept, owners=owners, is_new=True)
+        else:
+            form = MeasureForm(request.POST, owners=owners, similar_ids=close, is_new=True)
+        if form.is_bound and form.is_valid():
+            owner = form.cleaned_data["owner"]
+            if not can_create_measure(request.user, owner):
+                return _forbidden(request, f"measure create owner={owner.pk}")
+            try:
+                measure = measure_create(fields=form.changes(), actor=request.user, source=SOURCE)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return HttpResponseRedirect(reverse("workspace:measure_detail", args=[measure.pk]))
+    else:
+        initial: dict[str, Any] = {}
+        if owners.count() == 1:
+            initial["owner"] = owners.first()
+        form = MeasureForm(initial=initial, owners=owners, is_new=True)
+    context = {
+        "form": form,
+        "measure": None,
+        "similar": similar,
+        "threshold": CLOSE_MATCH_THRESHOLD,
+        "checked": request.method == "POST",
+    }
+    return render(request, "workspace/measure_form.html", context, status=200)
+
+
+@staff_required
+@require_http_methods(["GET"])
+def similar_check(request: HttpRequest) -> HttpResponse:
+    """The check-before-create fragment (htmx) or page (no JS): similar measures to title + summary."""
+    if not can_create_measure(request.user):
+        return _forbidden(request, "similar check")
+    check = SimilarCheckForm(request.GET)
+    title = summary = ""
+    if check.is_valid():
+        title = check.cleaned_data["title"]
+        summary = check.cleaned_data["summary"]
+    similar = _similar_for(request, title, summary) if (title or summary) else []
+    context = {"similar": similar, "threshold": CLOSE_MATCH_THRESHOLD, "checked": bool(title or summary)}
+    template = "workspace/_similar.html" if _htmx(request) else "workspace/similar_page.html"
+    return render(request, template, context)
+
+
+def _their_changes(exc: StaleVersion) -> list[dict[str, Any]]:
+    labels = model_labels(Measure)
+    namer = measure_namer()
+    return [
+        {"record": record, "changes": diff_snapshots(record.before, record.after, labels=labels, namer=namer)}
+        for record in reversed(exc.their_changes)
+    ]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = _visible_measure(request, pk)
+    if not can_change_measure(request.user, measure):
+        return _forbidden(request, f"measure#{pk} change")
+    owners = ownable_organisations(request.user) | Organisation.objects.filter(pk=measure.owner_id)
+    conflict: list[dict[str, Any]] | None = None
+    if request.method == "POST":
+        form = MeasureForm(request.POST, instance=measure, owners=owners.distinct())
+        if form.is_valid():
+            owner = form.cleaned_data["owner"]
+            if owner.pk != measure.owner_id and not can_create_measure(request.user, owner):
+                return _forbidden(request, f"measure#{pk} owner={owner.pk}")
+            version = form.cleaned_data.get("version") or 0
+            try:
+                with transaction.atomic():
+                    measure_update(
+                        measure_id=pk,
+                        expected_version=version,
+                        changes=form.changes(),
+                        actor=request.user,
+                        source=SOURCE,
+                    )
+            except StaleVersion as exc:
+                conflict = _their_changes(exc)
+                # Keep the user's input; the next save applies it on top of the current version,
+                # after the user has seen what the other person changed.
+                data = request.POST.copy()
+                data["version"] = str(exc.current_version)
+                form = MeasureForm(data, instance=Measure.objects.get(pk=pk), owners=owners.distinct())
+                form.is_valid()
+                status = 409
+                return render(
+                    request,
+                    "workspace/measure_form.html",
+                    {"form": form, "measure": measure, "conflict": conflict},
+                    status=status,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return HttpResponseRedirect(reverse("workspace:measure_detail", args=[pk]))
+    else:
+        form = MeasureForm(instance=measure, owners=owners.distinct())
+    return render(
+        request, "workspace/measure_form.html", {"form": form, "measure": measure, "conflict": conflict}
+    )
+
+
+# --- restore, archive -------------------------------------------------------------------------
+
+
+def _posted_version(request: HttpRequest) -> int:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else -1
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def measure_restore(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
+    """Restore the state after an older change, as a new change (version check applies)."""
+    measure = _visible_measure(request, pk)
+    if not can_change_measure(request.user, measure):
+        return _forbidden(request, f"measure#{pk} restore")
+    record = get_object_or_404(history_of(measure), pk=record_id)
+    if not record.after:
+        raise Http404
+    from isi.measures.snapshots import measure_snapshot
+
+    preview = diff_snapshots(
+        measure_snapshot(measure), record.after, labels=model_labels(Measure), namer=measure_namer()
+    )
+    preview = [change for change in preview if change.field != "archived"]
+    error = ""
+    if request.method == "POST":
+        try:
+            measure_update(
+                measure_id=pk,
+                expected_version=_posted_version(request),
+                changes=snapshot_to_changes(record.after),
+                actor=request.user,
+                source=SOURCE,
+            )
+        except StaleVersion:
+            error = _("Die Maßnahme wurde inzwischen geändert. Bitte prüfen Sie die Vorschau erneut.")
+            measure = _visible_measure(request, pk)
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+        else:
+            return HttpResponseRedirect(reverse("workspace:measure_detail", args=[pk]) + "#verlauf")
+    context = {"measure": measure, "record": record, "preview": preview, "error": error}
+    return render(request, "workspace/measure_restore.html", context, status=409 if error else 200)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def measure_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Archive (or, if archived, restore from the archive) — owners and admins only."""
+    measure = _visible_measure(request, pk)
+    if not can_archive_measure(request.user, measure):
+        return _forbidden(request, f"measure#{pk} archive")
+    error = ""
+    if request.method == "POST":
+        service = measure_unarchive if measure.archived_at is not None else measure_archive
+        try:
+            service(
+                measure_id=pk, expected_version=_posted_version(request), actor=request.user, source=SOURCE
+            )
+        except StaleVersion:
+            error = _("Die Maßnahme wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
+            measure = _visible_measure(request, pk)
+        else:
+            return HttpResponseRedirect(reverse("workspace:measure_detail", args=[pk]))
+    return render(
+        request,
+        "workspace/measure_archive.html",
+        {"measure": measure, "error": error},
+        status=409 if error else 200,
+    )
