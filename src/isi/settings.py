@@ -220,3 +220,41 @@ LOGGING = {
         "isi.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Accounts security (issue #3.1) ---
+# Lock-out after repeated failed sign-ins (django-axes), server-side idle and absolute session
+# time-outs (isi.accounts.middleware), sessions ended on sign-out and on deactivation.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    # Must come first: refuses sign-ins of a locked-out username + address before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The time-out check needs the signed-in user and the message store, so it runs right after them.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "isi.accounts.middleware.SessionTimeoutMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes wants to be last
+
+AXES_FAILURE_LIMIT = env_int("ISI_LOGIN_FAILURE_LIMIT", 5)
+ISI_LOGIN_LOCKOUT_MINUTES = env_int("ISI_LOGIN_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = ISI_LOGIN_LOCKOUT_MINUTES / 60  # a float is read as hours
+# Lock the combination of username and client address, not the username alone: otherwise anyone
+# on the internet could lock every desk officer of a ministry out by typing their (guessable)
+# usernames wrongly five times. Guessing one account's password from one address is still capped
+# at AXES_FAILURE_LIMIT tries per cool-off; distributed guessing is left to the reverse proxy's
+# rate limits and to the password rules (12+ characters, Argon2).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The lock lasts the stated time from the lock-out; tries during it do not extend it, so the
+# page's promise ("in 15 Minuten") holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "isi.accounts.views.locked_out"
+# Client address: REMOTE_ADDR, as in the audit log (django-ipware is not installed). Behind a
+# reverse proxy the application server must put the real client address there.
+
+# Server-side session limits: signed out after 30 minutes without a request, and 10 hours after
+# signing in whatever happens. Sessions end on the server (the session row is deleted).
+ISI_SESSION_IDLE_SECONDS = env_int("ISI_SESSION_IDLE_SECONDS", 30 * 60)
+ISI_SESSION_ABSOLUTE_SECONDS = env_int("ISI_SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from axes.utils import reset as reset_failed_sign_ins
 from django.conf import settings
 from django.db import transaction
 
@@ -61,4 +62,7 @@ def ensure_demo_users(password: str | None = None) -> list[User]:
         user.set_password(password)
         user.save(update_fields=["password"])
         users.append(user)
+    # A fresh demo starts unlocked: forget failed sign-ins of the demo accounts.
+    for spec in DEMO_USERS:
+        reset_failed_sign_ins(username=spec.username)
     return users

@@ -1,8 +1,10 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from isi.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("anmelden/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.account, name="account"),
+    path("anmelden/", views.SignInView.as_view(), name="login"),
+    path("abmelden/", views.SignOutView.as_view(), name="logout"),
 ]
