@@ -44,6 +44,7 @@ test: install lint
 	$(BIN)/pytest --cov --cov-report=term -p no:cacheprovider
 	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider -m "not browser"
 	$(BIN)/python bench/generate_insert.py --measures 2000
+	$(BIN)/python bench/search_vs_datasette.py --measures 2000 --queries 20
 
 test-sqlite: install
 	$(BIN)/pytest -m "not browser"
