@@ -12,7 +12,9 @@ ISI = Path(sys.executable).with_name("isi")
 
 
 def run_isi(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ISI_") and k != "DATABASE_URL"}
+    # Only the variables a real deployment would have; test-run settings must not leak in.
+    skip = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ISI_") and k not in skip}
     return subprocess.run(
         [str(ISI), *args],
         env={**clean, "DATABASE_URL": "sqlite:///:memory:", **env},
