@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from isi.core.audit import log_denied
 from isi.measures.rules import Violation
 
 if TYPE_CHECKING:
@@ -140,6 +141,9 @@ def install(api: NinjaAPI) -> None:
     """Register the JSON error handlers on `api`."""
 
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        if exc.status in (401, 403, 404):
+            # Every refusal is audited; 404 too, since it also hides what the caller may not see.
+            log_denied(request, f"api status={exc.status}")
         response = api.create_response(request, {"detail": exc.detail, **exc.extra}, status=exc.status)
         for name, value in exc.headers.items():
             response[name] = value
@@ -175,9 +179,11 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, payload, status=422)
 
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        log_denied(request, "api status=404")
         return api.create_response(request, {"detail": not_found().detail}, status=404)
 
     def on_403(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        log_denied(request, "api status=403")
         detail = tr("Keine Berechtigung.", "Permission denied.")
         return api.create_response(request, {"detail": detail}, status=403)
 

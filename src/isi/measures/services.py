@@ -6,7 +6,7 @@ Optimistic locking: a caller says which version it edited; if someone else saved
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,11 @@ from isi.core.models import ChangeRecord
 from isi.measures.models import Evaluation, Measure, MeasureOrganisation
 from isi.measures.snapshots import measure_snapshot
 from isi.search.indexing import reindex_measures
+
+# Called as hook(measure, actor, source) after every update that changed something, inside the
+# transaction. Other contexts subscribe from their AppConfig.ready() (the six-monthly rounds count
+# an owner's edit as the measure's update in the open round) without measures importing them.
+AFTER_UPDATE_HOOKS: list[Callable[[Measure, Any, str], None]] = []
 
 # Many-to-many fields a change may carry, as lists of related objects.
 M2M_FIELDS = ("areas", "target_groups", "funding_programmes")
@@ -159,6 +164,8 @@ def measure_update(
         measure, action=ChangeRecord.Action.UPDATE, before=before, after=after, actor=actor, source=source
     )
     reindex_measures([measure.pk])
+    for hook in AFTER_UPDATE_HOOKS:
+        hook(measure, actor, source)
     return measure
 
 
