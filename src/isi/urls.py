@@ -12,6 +12,7 @@ urlpatterns = [
     path("arbeitsbereich/runden/", include("isi.rounds.urls")),
     path("arbeitsbereich/abstimmungen/", include("isi.consultations.urls")),
     path("arbeitsbereich/excel/", include("isi.imports.roundtrip.urls")),
+    path("arbeitsbereich/kataloge/", include("isi.catalog.urls")),
     path("arbeitsbereich/", include("isi.workspace.urls")),
     path("", include("isi.portal.urls")),
 ]
