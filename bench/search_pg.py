@@ -95,7 +95,7 @@ def main() -> int:
     from isi.search.text import parse_query
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     queries = [QUERIES[i % len(QUERIES)] for i in range(args.queries)]
     public = Measure.objects.public().count()
     plans = {q: engine.text_plan(parse_query(q)) for q in set(queries)}

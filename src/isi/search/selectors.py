@@ -11,60 +11,71 @@ Design
 German full text, one interface, two backends chosen by `connection.vendor`.
 
 *Search document* (isi.search.models.SearchDocument, written by isi.search.indexing): one row per
-measure with `title` and `body` — body = summary, goals, owner and organisations (name, short name,
-aliases), NAP-I theme title, component, area and target-group names — both as **stems**: each word
-lower-cased, Snowball-German-stemmed, umlauts folded (isi.search.text). A query is stemmed the same
-way, and a query stem is looked for as a **substring** of the stemmed text, which is what makes
-compounds work: "Sprachkurs" → `sprachkur` occurs in `berufssprachkur` (Berufssprachkurse),
-`sprachkur` (Sprachkurse) and `deutschsprachkur`; "Beratung" → `berat` in `migrationsberat`;
-"Frauen" and "Frau" → `frau`; "Ausländer", "Auslaender" → `ausland`; "Straße" → `strass`.
+measure — every measure, public or not; visibility is decided when searching — with `title` and
+`body` (summary, goals, owner and organisations with name, short name and aliases, NAP-I theme
+title, component, area and target-group names), both as **stems**: each word lower-cased,
+Snowball-German-stemmed, umlauts folded (isi.search.text). A query is stemmed the same way, and a
+query stem is looked for **inside** the stemmed words, which is what makes compounds work:
+"Sprachkurs" → `sprachkur` occurs in `berufssprachkur` (Berufssprachkurse), `sprachkur`
+(Sprachkurse) and `deutschsprachkur`; "Beratung" → `berat` in `migrationsberat`; "Frauen" and
+"Frau" → `frau`; "Ausländer", "Auslaender" → `ausland`; "Straße" → `strass`.
 
-- **SQLite**: an FTS5 table `search_fts` over the document table (external content, triggers)
-  with the `trigram` tokenizer. Each clause is an FTS5 string, i.e. a trigram phrase = substring
-  match, answered from the index. Ranking: FTS5 `rank` = bm25 with title weight 10, body 1.
-- **PostgreSQL**: a GIN `pg_trgm` index on `title || body` answers `LIKE '%stem%'` (compound
-  parts); a `tsvector` of the raw title (weight A) and body (B) in the `german` configuration
-  answers whole words (`@@ websearch_to_tsquery('german', …)`); a clause matches if either does.
-  Ranking: one point per query clause found in the title + `ts_rank(vector, websearch_to_tsquery(
-  'german', 'w1 or w2 …'), 32)` (which stays below 1).
+- **SQLite**: an FTS5 table `search_fts` over the document table (external content, kept in step
+  by triggers) with the `trigram` tokenizer. Each clause is an FTS5 string, i.e. a trigram phrase
+  = a substring match answered from the index (positions included, no text re-check). Ranking:
+  FTS5 `rank` = bm25 with the title weighted 10, the body 1.
+- **PostgreSQL**: the document carries a generated `simple` tsvector of the stems and a `german`
+  tsvector of the raw title (weight A) and body (B). A query stem is first expanded through the
+  stem vocabulary `search_stem` (pg_trgm GIN index: `stem LIKE '%berat%'` → berat,
+  migrationsberat, beratungsstell, …), then looked up exactly in the stems tsvector (GIN); a clause
+  also matches whole words through `german` (`@@ websearch_to_tsquery('german', …)`). If a stem
+  expands to more than `engine.EXPANSION_LIMIT` vocabulary entries, that clause uses `LIKE
+  '%stem%'` on the stemmed text instead (GIN pg_trgm index on `title || body`; slower, since
+  pg_trgm has to re-check the text). Ranking: one point per clause found in the title +
+  `ts_rank(german vector, websearch_to_tsquery('german', 'w1 or w2 …'), 32)` (below 1).
 
-So on both, title matches rank above matches in the summary and elsewhere.
+On both, title matches rank above matches elsewhere (PostgreSQL by construction, SQLite through the
+bm25 weights).
 
 Query language (isi.search.text.parse_query): words are ANDed; `"quoted phrases"` and hyphenated
-words (Kita-Einstieg) must occur as a sequence of stems; `-word` excludes; German stop words are
-dropped unless the query has nothing else; at most 12 clauses, 500 characters. Any input is safe:
-only letters and digits reach the database, and only as bound parameters. A query with nothing
-searchable in it (`***`, an emoji) finds nothing.
+words (Kita-Einstieg) must occur as a sequence of stems (the first may end a longer word, the last
+may begin one); `-word` excludes; German stop words are dropped unless the query has nothing else;
+at most 12 clauses and 500 characters. Any input is safe: only letters and digits reach the
+database, and only as bound parameters. A query with nothing searchable in it (`***`, an emoji)
+finds nothing.
 
 Facets (isi.search.engine): one SQL statement per search. The text hits are computed once
-(`WITH hits AS MATERIALIZED`), joined with the public measures into a materialised `base` with
-one row per measure and every facet column (level, status, owner, theme, phase, basic offer via
-component, Land via region); the count, the page (ROW_NUMBER over the requested order, so paging
-is stable with the id as tie-break) and one GROUP BY per facet are UNION ALL branches over `base`.
-A facet is counted under every active filter except its own (disjunctive multi-select). Orders:
-`relevance` (score, then id; without a query it is the NAP-I order), `title`, `-updated`, `nap_i`
-(phase, theme, number — measures without a NAP-I place last —, title). `filtered_public_measures`
-is the same filter as `pk__in` over that SQL plus the same order in the ORM.
+(`WITH hits AS MATERIALIZED`; without bm25/ts_rank when the order does not need it), joined with
+the public measures into a materialised `base` with one row per measure and its facet columns; the
+count, the page (sorted and cut, then numbered; the id breaks ties, so paging is stable) and one
+GROUP BY per facet are UNION ALL branches over `base`. A facet is counted under every active filter
+except its own (disjunctive multi-select); facets with identical conditions share a GROUP BY, phase
+and basic offer are summed from the theme and component groups, the Land from the region groups.
+Orders: `relevance` (score, then id; without a query it is the NAP-I order), `title`, `-updated`,
+`nap_i` (phase, theme, number — measures without a NAP-I place last —, title).
+`filtered_public_measures` is `pk__in` that same SQL plus the same order in the ORM, so the page,
+the downloads and the API agree.
 
-Keeping it current: `isi.search.indexing` (reindex_measures, rebuild_search_index,
+Keeping it current: `isi.search.indexing` (`reindex_measures`, `rebuild_search_index`,
 `isi search_index`). Before a text query `ensure_index_current()` indexes measures outside the
-indexed id range (few) or reports that the index is incomplete — then this module falls back to a
-plain substring search on title, summary and goals (correct visibility and facets; weaker text
-matching, ranking by title hits).
+indexed id range (up to `SELF_HEAL_LIMIT`), else this module falls back to a plain substring search
+on title, summary and goals (visibility and facets exact; weaker text matching; ranking by title
+hits) and logs how to fix it.
 
 What does not work (by design or not yet)
 -----------------------------------------
 
-- Substring matching of stems over-matches at the edges: "Rat" finds "Beratung", "Kind" finds
-  "Kindergeld"; a query word of 1–2 letters only matches as a whole word ("EU", "IT").
-- Stems do not always meet: irregular forms (ging/gehen), and compounds whose joint changes the
-  word ("Hilfe" vs "Hilfsangebot": `hilf` matches, "Schule" vs "Schulbegleitung": `schul` matches,
-  but "Sprache" → `sprach` does not match "Sprachkurs" and the other way round only because
-  `sprach` is a prefix — the stem of the *shorter* form must occur in the longer one).
-- Ranking on SQLite counts trigram phrases, not words; relevance between backends is similar but
-  not identical (tests hold each backend's order stable, not both to one order).
-- No OR, no prefix `*`, no fuzzy matching of typos, no synonyms (Flüchtling/Geflüchtete share no
-  stem: `fluchtling` vs `gefluchtet`), no English stemming.
+- Substring matching over-matches at the edges: "Rat" finds "Beratung", "Kind" "Kindergeld"; a
+  query word of one or two letters only matches as a whole word ("EU", "IT").
+- The stem of the query word must occur in the stem of the text word: "Sprache" (`sprach`) finds
+  "Sprachkurs", but "Sprachkurs" does not find "Sprache"; Latin and irregular forms do not meet
+  ("Studium" / "Studienberatung", "Museum" / "Museen", "gehen" / "ging"); no synonyms
+  ("Flüchtling" / "Geflüchtete": `fluchtling` / `geflucht`), no typo tolerance, no OR, no
+  prefix `*`, no English stemming.
+- Relevance differs between the backends (bm25 over trigram phrases vs. title hits + ts_rank);
+  each backend's order is stable and identical between page and queryset, not the same across.
+- Facet counts and the page without a query cost time linear in the number of public measures
+  (every facet is a GROUP BY over them); see bench/README.md for figures.
 - The index is only as current as its writers keep it (see isi.search.indexing).
 """
 
