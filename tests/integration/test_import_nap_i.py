@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -515,3 +516,18 @@ def test_exactly_one_source() -> None:
         run()
     with pytest.raises(CommandError, match="genau eine Quelle"):
         run(str(FRAGMENT), "--facts", str(FACTS_PATH))
+
+
+def test_reimported_change_is_found_by_search(nap_i_seed_path: Path) -> None:
+    """A title changed by a second import is searchable at once (the index moves with the import)."""
+    from isi.search.filters import MeasureFilter
+    from isi.search.selectors import search_public_measures
+
+    text = nap_i_seed_path.read_text(encoding="utf-8")
+    call_command("import_nap_i", str(nap_i_seed_path), stdout=StringIO())
+    assert search_public_measures(MeasureFilter(q="Zebrastreifenprogramm")).count == 0
+    changed = text.replace("Runder Tisch Anerkennung", "Runder Tisch Zebrastreifenprogramm")
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as handle:
+        handle.write(changed)
+    call_command("import_nap_i", handle.name, stdout=StringIO())
+    assert search_public_measures(MeasureFilter(q="Zebrastreifenprogramm")).count == 1

@@ -40,6 +40,7 @@ from isi.imports.napi.text import collapse
 from isi.measures.models import Measure, MeasureOrganisation
 from isi.measures.snapshots import measure_snapshot
 from isi.organisations.models import Organisation, OrganisationAlias
+from isi.search.indexing import reindex_measures
 
 SOURCE = "import nap-i"
 
@@ -111,6 +112,8 @@ def import_nap_i(document: NapIDocument, *, source: str = SOURCE, dry_run: bool 
         importer.check(document)
         for phase in document.phases:
             importer.import_phase(phase)
+        # Search documents change with the measures, in the same transaction.
+        reindex_measures(importer.touched)
         importer.report.dry_run = dry_run
         if dry_run:
             transaction.set_rollback(True)
@@ -121,6 +124,7 @@ class _Importer:
     def __init__(self, source: str) -> None:
         self.source = source
         self.report = ImportReport()
+        self.touched: list[int] = []
         self.gazetteer = database_gazetteer()
         self.orgs = {collapse(org.name): org for org in Organisation.objects.all()}
         self.catalog_themes = {
@@ -306,6 +310,7 @@ class _Importer:
             after=measure_snapshot(measure),
             source=self.source,
         )
+        self.touched.append(measure.pk)
         self.report.measures.created += 1
 
     def _update(
@@ -340,6 +345,7 @@ class _Importer:
             after=measure_snapshot(measure),
             source=self.source,
         )
+        self.touched.append(measure.pk)
         self.report.measures.updated += 1
 
     @staticmethod
