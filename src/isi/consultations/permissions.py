@@ -15,7 +15,7 @@ from typing import Any
 
 from isi.accounts.models import User
 from isi.consultations.models import Consultation, ConsultationComment
-from isi.core.permissions import _is_admin, _staff, can_change_measure
+from isi.core.permissions import can_change_measure, is_admin, staff_user
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
 
@@ -28,8 +28,8 @@ COMMENTING_ROLES = {
 
 
 def can_view_consultations(user: Any) -> bool:
-    staff = _staff(user)
-    return staff is not None and (_is_admin(staff) or staff.role in User.Role.values)
+    staff = staff_user(user)
+    return staff is not None and (is_admin(staff) or staff.role in User.Role.values)
 
 
 def can_view_consultation(user: Any, consultation: Consultation) -> bool:
@@ -50,15 +50,15 @@ def is_owner_side(user: Any, measure: Measure) -> bool:
     """The user belongs to the owning ministry or one of its agencies (or may change the measure)."""
     if can_change_measure(user, measure):
         return True
-    staff = _staff(user)
+    staff = staff_user(user)
     if staff is None or staff.organisation is None:
         return False
     return _ressort(staff.organisation) == _ressort(measure.owner)
 
 
 def can_comment(user: Any, consultation: Consultation, *, today: date) -> bool:
-    staff = _staff(user)
-    if staff is None or staff.role not in COMMENTING_ROLES or _is_admin(staff):
+    staff = staff_user(user)
+    if staff is None or staff.role not in COMMENTING_ROLES or is_admin(staff):
         return False
     if consultation.current_state(today) != Consultation.State.OPEN:
         return False
@@ -66,7 +66,7 @@ def can_comment(user: Any, consultation: Consultation, *, today: date) -> bool:
 
 
 def can_edit_comment(user: Any, comment: ConsultationComment, *, today: date) -> bool:
-    staff = _staff(user)
+    staff = staff_user(user)
     if staff is None or comment.author_id != staff.pk:
         return False
     return comment.consultation.current_state(today) == Consultation.State.OPEN
@@ -79,5 +79,5 @@ def can_decide(user: Any, consultation: Consultation) -> bool:
 
 
 def can_record_succession(user: Any) -> bool:
-    staff = _staff(user)
-    return staff is not None and (_is_admin(staff) or staff.role == User.Role.COORDINATION)
+    staff = staff_user(user)
+    return staff is not None and (is_admin(staff) or staff.role == User.Role.COORDINATION)

@@ -26,19 +26,20 @@ EDITING_ROLES = {User.Role.DESK_OFFICER, User.Role.AGENCY, User.Role.REGIONAL_ED
 IMPLEMENTING_ROLES = (MeasureOrganisation.Role.RESPONSIBLE, MeasureOrganisation.Role.IMPLEMENTING)
 
 
-def _staff(user: Any) -> User | None:
+def staff_user(user: Any) -> User | None:
+    """The signed-in, active ISI user behind `user`, or None."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     return user if isinstance(user, User) else None
 
 
-def _is_admin(user: User) -> bool:
+def is_admin(user: User) -> bool:
     return user.is_superuser or user.role == User.Role.ADMIN
 
 
 def editable_measures_q(user: User) -> Q | None:
     """Condition for the measures this user may change, or None for none at all."""
-    if _is_admin(user):
+    if is_admin(user):
         return Q()
     org = user.organisation
     if org is None or user.role not in EDITING_ROLES:
@@ -54,10 +55,10 @@ def editable_measures_q(user: User) -> Q | None:
 
 def visible_measures(user: Any, queryset: MeasureQuerySet | None = None) -> MeasureQuerySet:
     base = queryset if queryset is not None else Measure.objects.all()
-    staff = _staff(user)
+    staff = staff_user(user)
     if staff is None:
         return base.public()
-    if _is_admin(staff) or staff.role in SEES_EVERYTHING:
+    if is_admin(staff) or staff.role in SEES_EVERYTHING:
         return base
     editable = editable_measures_q(staff)
     public = Q(publication=Measure.Publication.RELEASED, archived_at__isnull=True)
@@ -71,7 +72,7 @@ def can_view_measure(user: Any, measure: Measure) -> bool:
 
 
 def can_change_measure(user: Any, measure: Measure) -> bool:
-    staff = _staff(user)
+    staff = staff_user(user)
     if staff is None:
         return False
     editable = editable_measures_q(staff)
@@ -82,10 +83,10 @@ def can_change_measure(user: Any, measure: Measure) -> bool:
 
 def can_create_measure(user: Any, owner: Organisation | None = None) -> bool:
     """May this user create a measure (owned by `owner`, if given)?"""
-    staff = _staff(user)
+    staff = staff_user(user)
     if staff is None:
         return False
-    if _is_admin(staff):
+    if is_admin(staff):
         return True
     if staff.role not in EDITING_ROLES or staff.organisation is None:
         return False
@@ -98,5 +99,5 @@ def can_create_measure(user: Any, owner: Organisation | None = None) -> bool:
 
 
 def can_manage_catalogues(user: Any) -> bool:
-    staff = _staff(user)
-    return staff is not None and (_is_admin(staff) or staff.role == User.Role.COORDINATION)
+    staff = staff_user(user)
+    return staff is not None and (is_admin(staff) or staff.role == User.Role.COORDINATION)

@@ -8,11 +8,11 @@ from django.db.models import Q
 
 from isi.accounts.models import User
 from isi.core.permissions import (
-    _is_admin,
-    _staff,
     can_change_measure,
     can_create_measure,
     can_view_measure,
+    is_admin,
+    staff_user,
     visible_measures,
 )
 from isi.measures.models import Measure
@@ -33,8 +33,8 @@ __all__ = [
 
 def can_use_workspace(user: Any) -> bool:
     """Signed in, active and holding a staff role."""
-    staff = _staff(user)
-    return staff is not None and (_is_admin(staff) or staff.role in STAFF_ROLES)
+    staff = staff_user(user)
+    return staff is not None and (is_admin(staff) or staff.role in STAFF_ROLES)
 
 
 def can_archive_measure(user: Any, measure: Measure) -> bool:
@@ -45,20 +45,20 @@ def can_archive_measure(user: Any, measure: Measure) -> bool:
     """
     if not can_change_measure(user, measure):
         return False
-    staff = _staff(user)
+    staff = staff_user(user)
     if staff is None:
         return False
-    if _is_admin(staff) or staff.role != User.Role.AGENCY:
+    if is_admin(staff) or staff.role != User.Role.AGENCY:
         return True
     return staff.organisation_id is not None and measure.owner_id == staff.organisation_id
 
 
 def ownable_organisations(user: Any) -> Any:
     """The organisations this user may pick as owner of a measure it creates or edits."""
-    staff = _staff(user)
+    staff = staff_user(user)
     if staff is None:
         return Organisation.objects.none()
-    if _is_admin(staff):
+    if is_admin(staff):
         return Organisation.objects.all().order_by("name")
     org = staff.organisation
     if org is None or not can_create_measure(staff):

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from isi.core.permissions import _staff, editable_measures_q, visible_measures
+from isi.core.permissions import editable_measures_q, staff_user, visible_measures
 from isi.imports.models import UploadJob
 from isi.measures.models import Measure, MeasureQuerySet
 
 
 def can_use_roundtrip(user: Any) -> bool:
     """Only people who may change measures download and upload the round-trip sheet."""
-    staff = _staff(user)
+    staff = staff_user(user)
     return staff is not None and editable_measures_q(staff) is not None
 
 
 def editable_measures(user: Any) -> MeasureQuerySet:
     """Exactly the measures `user` may change (none for anyone else)."""
-    staff = _staff(user)
+    staff = staff_user(user)
     condition = editable_measures_q(staff) if staff is not None else None
     if condition is None:
         return Measure.objects.none()
