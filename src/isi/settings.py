@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "isi.workspace",
     "isi.rounds",
     "isi.consultations",
+    "isi.coordination",
+    "isi.reports",
+    "isi.monitoring",
     "isi.portal",
     "django_tasks_db",
 ]

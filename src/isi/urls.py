@@ -13,6 +13,11 @@ urlpatterns = [
     path("arbeitsbereich/abstimmungen/", include("isi.consultations.urls")),
     path("arbeitsbereich/excel/", include("isi.imports.roundtrip.urls")),
     path("arbeitsbereich/kataloge/", include("isi.catalog.urls")),
+    path("arbeitsbereich/koordination/", include("isi.coordination.urls")),
+    path("arbeitsbereich/auswertungen/", include("isi.reports.urls")),
+    path("arbeitsbereich/erfolgskontrolle/", include("isi.monitoring.evaluation_urls")),
+    path("arbeitsbereich/indikatoren/", include("isi.monitoring.staff_urls")),
+    path("indikatoren/", include("isi.monitoring.urls")),
     path("arbeitsbereich/", include("isi.workspace.urls")),
     path("", include("isi.portal.urls")),
 ]
