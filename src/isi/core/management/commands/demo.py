@@ -32,6 +32,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"NAP-I-Text nicht gefunden ({seed}); lade die mitgelieferten Fakten.")
             call_command("import_nap_i", "--facts", str(FACTS_FILE), stdout=self.stdout)
+        from isi.monitoring.demo import load_demo_indicators
+
+        loaded = load_demo_indicators()
+        self.stdout.write(f"Indikatoren (illustrative Beispieldaten): {loaded}.")
         try:
             ensure_demo_users()
         except DemoModeRequired as exc:
