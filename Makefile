@@ -29,6 +29,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	@touch $@
 
 install: $(BIN)/isi node_modules/.package-lock.json
+	@scripts/ensure-weasyprint-libs
 
 demo: install
 	$(ISI) demo
