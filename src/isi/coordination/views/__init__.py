@@ -1,0 +1,1 @@
+"""Coordination pages: overview, overlap review and runs, consolidation proposals."""

@@ -1,0 +1,213 @@
+"""Overview, overlap review list, pair detail and decision, computation runs with progress."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from isi.catalog.models import Area, TargetGroup
+from isi.coordination import tasks
+from isi.coordination.forms import DecisionForm
+from isi.coordination.history import entries
+from isi.coordination.models import OverlapCandidate, OverlapRun
+from isi.coordination.permissions import (
+    can_decide_candidate,
+    can_propose,
+    can_start_run,
+    can_view_overlaps,
+    visible_candidates,
+    visible_proposals,
+)
+from isi.coordination.selectors import CandidateFilter, open_proposals, review_list, with_measures
+from isi.coordination.services import candidate_decide, run_create, running_run
+from isi.coordination.views.common import apply_errors, forbidden, is_htmx, safe_next, staff_required
+from isi.core.permissions import can_view_measure, visible_measures
+from isi.organisations.models import Organisation
+
+PAGE_SIZE = 25
+MINISTRY_KINDS = (Organisation.Kind.FEDERAL_MINISTRY, Organisation.Kind.FEDERAL_COMMISSIONER)
+
+
+@require_GET
+@staff_required
+def overview(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    organisation = getattr(user, "organisation", None)
+    ressort = organisation.ressort() if organisation is not None else None
+    mine = visible_proposals(user, open_proposals(ressort or organisation)) if organisation else None
+    context = {
+        "may_view_overlaps": can_view_overlaps(user),
+        "open_pairs": visible_candidates(user).filter(decision=OverlapCandidate.Decision.OPEN).count(),
+        "confirmed_pairs": visible_candidates(user)
+        .filter(decision=OverlapCandidate.Decision.OVERLAP)
+        .count(),
+        "running": running_run(),
+        "last_run": OverlapRun.objects.filter(state=OverlapRun.State.DONE).first(),
+        "may_start_run": can_start_run(user),
+        "may_propose": can_propose(user),
+        "my_proposals": list(mine[:10]) if mine is not None else [],
+        "open_proposal_count": visible_proposals(user, open_proposals()).count(),
+        "organisation": ressort or organisation,
+    }
+    return render(request, "coordination/overview.html", context)
+
+
+def _ministries() -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(kind__in=MINISTRY_KINDS, dissolved_on__isnull=True).order_by("name")
+    )
+
+
+def _with_page(base: str, number: int) -> str:
+    return f"{base}&seite={number}" if base else f"seite={number}"
+
+
+@require_GET
+@staff_required
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    if not can_view_overlaps(request.user):
+        return forbidden(request, "coordination:overlaps")
+    flt = CandidateFilter.from_params(request.GET)
+    paginator = Paginator(review_list(visible_candidates(request.user), flt), PAGE_SIZE)
+    raw_page = request.GET.get("seite", "1")
+    page = paginator.get_page(int(raw_page) if raw_page.isdigit() else 1)
+    base = flt.querystring()
+    here = request.get_full_path()
+    candidates = list(page.object_list)
+    ids = {i for c in candidates for i in (c.measure_a_id, c.measure_b_id)}
+    # Drafts of other ministries stay hidden: their title is shown only to those who may see them.
+    seen = set(visible_measures(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    rows = [
+        {"c": c, "a_visible": c.measure_a_id in seen, "b_visible": c.measure_b_id in seen} for c in candidates
+    ]
+    context = {
+        "rows": rows,
+        "filter": flt,
+        "page": page,
+        "count": paginator.count,
+        "base_query": base,
+        "here": here,
+        "prev_query": _with_page(base, page.previous_page_number()) if page.has_previous() else None,
+        "next_query": _with_page(base, page.next_page_number()) if page.has_next() else None,
+        "ministries": _ministries(),
+        "areas": Area.objects.order_by("position", "name"),
+        "target_groups": TargetGroup.objects.order_by("position", "name"),
+        "decisions": OverlapCandidate.Decision.choices,
+        "may_decide": can_decide_candidate(request.user),
+        "may_propose": can_propose(request.user),
+        "may_start_run": can_start_run(request.user),
+        "running": running_run(),
+    }
+    return render(request, "coordination/candidate_list.html", context)
+
+
+def _candidate(request: HttpRequest, pk: int) -> OverlapCandidate | None:
+    candidate = get_object_or_404(with_measures(OverlapCandidate.objects.all()), pk=pk)
+    if not visible_candidates(request.user).filter(pk=pk).exists():
+        return None
+    return candidate
+
+
+def _detail(
+    request: HttpRequest, candidate: OverlapCandidate, form: DecisionForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "candidate": candidate,
+        "form": form,
+        "may_decide": can_decide_candidate(request.user),
+        "may_propose": can_propose(request.user),
+        "a_visible": can_view_measure(request.user, candidate.measure_a),
+        "b_visible": can_view_measure(request.user, candidate.measure_b),
+        "history": entries(candidate),
+        "next": safe_next(request, reverse("coordination:candidates")),
+    }
+    return render(request, "coordination/candidate_detail.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _candidate(request, pk)
+    if candidate is None:
+        return forbidden(request, f"coordination:pair id={pk}")
+    form = DecisionForm(
+        initial={"decision": candidate.decision, "note": candidate.note, "version": candidate.version}
+    )
+    return _detail(request, candidate, form)
+
+
+@require_POST
+@staff_required
+def candidate_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _candidate(request, pk)
+    if candidate is None or not can_decide_candidate(request.user):
+        return forbidden(request, f"coordination:decide id={pk}")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decided = candidate_decide(
+                candidate=candidate,
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except PermissionDenied:
+            return forbidden(request, f"coordination:decide id={pk}")
+        except ValidationError as error:
+            apply_errors(form, error)
+            candidate.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("Bewertung gespeichert: %(a)s ↔ %(b)s – %(decision)s")
+                % {
+                    "a": decided.measure_a.title,
+                    "b": decided.measure_b.title,
+                    "decision": decided.get_decision_display(),
+                },
+            )
+            return HttpResponseRedirect(safe_next(request, reverse("coordination:candidates")))
+    return _detail(request, candidate, form, status=409 if form.non_field_errors() else 400)
+
+
+@require_POST
+@staff_required
+def run_start(request: HttpRequest) -> HttpResponse:
+    if not can_start_run(request.user):
+        return forbidden(request, "coordination:run-start")
+    try:
+        run = run_create(actor=request.user)
+    except PermissionDenied:
+        return forbidden(request, "coordination:run-start")
+    except ValidationError:
+        current = running_run()
+        messages.info(request, _("Es läuft bereits eine Überschneidungsprüfung."))
+        if current is not None:
+            return HttpResponseRedirect(reverse("coordination:run", args=[current.pk]))
+        return HttpResponseRedirect(reverse("coordination:candidates"))
+    tasks.compute_overlaps.enqueue(run.pk)
+    return HttpResponseRedirect(reverse("coordination:run", args=[run.pk]))
+
+
+@require_GET
+@staff_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not can_view_overlaps(request.user):
+        return forbidden(request, f"coordination:run id={pk}")
+    run = get_object_or_404(OverlapRun.objects.select_related("started_by"), pk=pk)
+    context = {"run": run}
+    if is_htmx(request) and run.is_running:
+        return render(request, "coordination/_progress.html", context)
+    if is_htmx(request):
+        # Finished: let htmx load the whole page with the result.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "coordination/run.html", context)
