@@ -40,6 +40,10 @@ class Command(BaseCommand):
             ensure_demo_users()
         except DemoModeRequired as exc:
             raise CommandError(str(exc)) from exc
+        from isi.monitoring.evaluation.demo import seed_demo_evaluations
+
+        seeded = seed_demo_evaluations()
+        self.stdout.write(f"Beispiel-Erfolgskontrollen (illustrativ): {seeded} Maßnahmen ergänzt.")
         names = ", ".join(user.username for user in DEMO_USERS)
         self.stdout.write(f"Demo-Konten: {names} (Passwort: ISI_DEMO_PASSWORD, Standard „demo“).")
         if options["no_server"]:
