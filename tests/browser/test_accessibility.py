@@ -89,6 +89,7 @@ PAGES = [
     "/impressum/",
     "/datenschutz/",
     "/daten/",
+    "/indikatoren/",
     "/konto/anmelden/",
 ]
 
