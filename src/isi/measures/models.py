@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 SEARCH_COVER_INDEX = "measure_search_cover"
 
 
