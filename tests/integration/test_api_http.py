@@ -278,7 +278,7 @@ def test_openapi_schema_lists_the_operations() -> None:
         "/api/v1/finder",
     ):
         assert path in paths
-    assert "/api/v1/similar" not in paths  # issue #4, not here
+    assert set(paths["/api/v1/similar"]) == {"post"}
     security = schema["components"]["securitySchemes"]
     assert security["BearerToken"] == {"type": "http", "scheme": "bearer"}
     assert {} in paths["/api/v1/measures"]["get"]["security"]

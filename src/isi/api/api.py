@@ -28,7 +28,7 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
-from isi.api import catalog, errors, finder, measures, organisations
+from isi.api import catalog, errors, finder, measures, organisations, similar
 from isi.api.auth import AUTH, is_anonymous_request
 from isi.api.caching import conditional
 from isi.api.cors import add_cors, preflight
@@ -174,3 +174,4 @@ api.add_router("", measures.router)
 api.add_router("", catalog.router)
 api.add_router("", organisations.router)
 api.add_router("", finder.router)
+api.add_router("", similar.router)

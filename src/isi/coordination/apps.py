@@ -6,3 +6,11 @@ class CoordinationConfig(AppConfig):
 
     name = "isi.coordination"
     label = "coordination"
+
+    def ready(self) -> None:
+        from isi.coordination.similar import after_update
+        from isi.measures.services import AFTER_UPDATE_HOOKS
+
+        # Keep the process-wide similarity index current after every edit.
+        if after_update not in AFTER_UPDATE_HOOKS:
+            AFTER_UPDATE_HOOKS.append(after_update)

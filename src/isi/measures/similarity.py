@@ -1,37 +1,35 @@
 """Check before you create (rule 3): which existing measures resemble a new one, and why.
 
-The best similarity available now; the coordination work will replace it with the overlap engine.
-
-- ``score_texts`` is pure: TF-IDF cosine over German stems (``isi.search.text``: Snowball stems,
-  so "Sprachkurse" and "Sprachkurs" meet) blended with character-trigram cosine on the stems
-  (so compounds share material: "Berufssprachkurs" and "Sprachkurs"). Reasons name the shared
-  words.
-- ``similar_measures`` is the thin database wrapper: it takes candidates from the search engine
-  (one text plan per significant word of the query, union), scores them with ``score_texts``,
-  and adds a bonus for the same owner and shared areas.
+A thin adapter for the work tool over the similarity engine (``isi.similarity``, through
+``isi.coordination.similar``): German stems with TF-IDF plus character grams, combined with
+shared areas and the other catalogue links. Kept so the work tool's names stay stable.
 
 A match is *close* when its score reaches ``CLOSE_MATCH_THRESHOLD``; creating a measure despite
-a close match requires ``similar_measures_reason`` (rule R3).
+a close match requires ``similar_measures_reason`` (rule R3). The threshold is the engine's
+(see ``isi.coordination.similar.CLOSE_MATCH_THRESHOLD`` for how it was calibrated).
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from isi.coordination.similar import CLOSE_MATCH_THRESHOLD, SimilarResult, similar_to_text
 from isi.search.text import STOPWORDS, stem, words
+from isi.similarity import Doc, SimilarityIndex
 
-# Score (0..1) from which a match counts as close and a reason for creating anyway is required.
-CLOSE_MATCH_THRESHOLD = 0.35
-# Share of the word TF-IDF cosine in the text score; the rest is the trigram cosine.
-WORD_WEIGHT = 0.6
-OWNER_BONUS = 0.05
-AREA_BONUS = 0.05
+SimilarMeasure = SimilarResult
 MIN_WORD_CHARS = 3
-MAX_CANDIDATE_WORDS = 8
-CANDIDATES_PER_WORD = 200
+
+__all__ = [
+    "CLOSE_MATCH_THRESHOLD",
+    "SimilarMeasure",
+    "TextMatch",
+    "score_texts",
+    "significant_words",
+    "similar_measures",
+]
 
 
 @dataclass(frozen=True)
@@ -58,99 +56,23 @@ def significant_words(text: str) -> list[str]:
     return out
 
 
-def _stems(text: str) -> list[str]:
-    return [stem(w.lower()) for w in significant_words(text)]
-
-
-def _trigrams(stems: Iterable[str]) -> Counter[str]:
-    grams: Counter[str] = Counter()
-    for s in stems:
-        padded = f" {s} "
-        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
-
-
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(value * b.get(key, 0.0) for key, value in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0
-
-
 def score_texts(query: str, candidates: Sequence[tuple[int, str]]) -> list[TextMatch]:
-    """Score each candidate text against the query, best first; zero scores are dropped.
+    """Score each candidate text against the query with the engine's text score, best first.
 
-    IDF is computed over the candidates plus the query, so words every candidate shares weigh
-    little. Pure: no database, deterministic for the same input.
+    Pure: an index of just the candidates (so idf is theirs), no database.
     """
-    query_stems = _stems(query)
-    if not query_stems:
+    if not significant_words(query):
         return []
-    docs = [(cid, _stems(text)) for cid, text in candidates]
-    df: Counter[str] = Counter()
-    for _, stems in docs:
-        df.update(set(stems))
-    df.update(set(query_stems))
-    total = len(docs) + 1
-
-    def tfidf(stems: list[str]) -> dict[str, float]:
-        counts = Counter(stems)
-        return {s: (1 + math.log(c)) * (math.log((1 + total) / (1 + df[s])) + 1) for s, c in counts.items()}
-
-    query_vector = tfidf(query_stems)
-    query_grams = {k: float(v) for k, v in _trigrams(query_stems).items()}
-    query_words = {stem(w.lower()): w for w in significant_words(query)}
-    matches: list[TextMatch] = []
-    for cid, stems in docs:
-        word_score = _cosine(query_vector, tfidf(stems))
-        gram_score = _cosine(query_grams, {k: float(v) for k, v in _trigrams(stems).items()})
-        score = WORD_WEIGHT * word_score + (1 - WORD_WEIGHT) * gram_score
-        if score <= 0:
-            continue
-        shared = tuple(query_words[s] for s in dict.fromkeys(stems) if s in query_words)
-        matches.append(TextMatch(cid, round(score, 4), shared))
-    matches.sort(key=lambda m: (-m.score, m.id))
-    return matches
-
-
-# --- database wrapper -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SimilarMeasure:
-    id: int
-    title: str
-    owner_name: str
-    score: float
-    reasons: tuple[str, ...]
-
-    @property
-    def is_close(self) -> bool:
-        return self.score >= CLOSE_MATCH_THRESHOLD
-
-    @property
-    def percent(self) -> int:
-        return round(self.score * 100)
-
-
-def _candidate_ids(text: str) -> set[int]:
-    from django.db import connection
-
-    from isi.search.engine import text_plan
-    from isi.search.indexing import ensure_index_current
-    from isi.search.text import parse_query
-
-    use_index = ensure_index_current()
-    found: set[int] = set()
-    chosen = sorted(significant_words(text), key=len, reverse=True)[:MAX_CANDIDATE_WORDS]
-    for word in chosen:
-        plan = text_plan(parse_query(word), use_index=use_index)
-        sql, params = plan.sql(ranked=False)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id FROM ({sql}) hits LIMIT {CANDIDATES_PER_WORD}", params)  # noqa: S608
-            found.update(int(row[0]) for row in cursor.fetchall())
-    return found
+    index = SimilarityIndex.build(Doc(id=cid, title=text) for cid, text in candidates)
+    matches = index.query(Doc(id=-1, title=query), top=len(candidates))
+    return [
+        TextMatch(
+            m.id,
+            m.text_score,
+            next((r.values for r in m.reasons if r.kind == "terms"), ()),
+        )
+        for m in matches
+    ]
 
 
 def similar_measures(
@@ -160,49 +82,28 @@ def similar_measures(
     owner_id: int | None = None,
     area_ids: Iterable[int] = (),
     exclude_id: int | None = None,
-    visible: object = None,
+    visible: Any = None,
+    user: Any = None,
     top: int = 5,
 ) -> list[SimilarMeasure]:
-    """The most similar existing (not archived) measures, best first, with plain reasons.
+    """The most similar existing (not archived) measures, best first, with their reasons.
 
-    ``visible`` is a queryset limiting the candidates to what the caller may see.
+    Pass the ``user`` whose visibility applies (or, older style, ``visible``: a queryset of
+    the measures the caller may see).
     """
-    from isi.measures.models import Measure
-
-    query = f"{title} {summary}".strip()
-    if not significant_words(query):
+    if not f"{title} {summary}".strip():
         return []
-    ids = _candidate_ids(query)
-    if exclude_id is not None:
-        ids.discard(exclude_id)
-    if not ids:
-        return []
-    base = visible if visible is not None else Measure.objects.all()
-    rows = list(
-        base.filter(pk__in=ids, archived_at__isnull=True)  # type: ignore[attr-defined]
-        .select_related("owner")
-        .prefetch_related("areas")
+    results = similar_to_text(
+        title=title,
+        summary=summary,
+        owner_id=owner_id,
+        area_ids=area_ids,
+        user=user,
+        top=top if visible is None else top * 4,
+        exclude_id=exclude_id,
+        public_only=user is None and visible is None,
     )
-    by_id = {m.pk: m for m in rows}
-    wanted_areas = set(area_ids)
-    results: list[SimilarMeasure] = []
-    for match in score_texts(query, [(m.pk, f"{m.title} {m.summary}") for m in rows]):
-        measure = by_id[match.id]
-        score = match.score
-        reasons: list[str] = []
-        if match.shared_words:
-            reasons.append("gemeinsame Wörter: " + ", ".join(match.shared_words[:8]))
-        if owner_id is not None and measure.owner_id == owner_id:
-            score += OWNER_BONUS
-            reasons.append("gleiches federführendes Ressort")
-        shared_areas = [a.name for a in measure.areas.all() if a.pk in wanted_areas]
-        if shared_areas:
-            score += AREA_BONUS
-            reasons.append("gleicher Bereich: " + ", ".join(shared_areas))
-        results.append(
-            SimilarMeasure(
-                measure.pk, measure.title, measure.owner.name, round(min(score, 1.0), 4), tuple(reasons)
-            )
-        )
-    results.sort(key=lambda r: (-r.score, r.id))
+    if visible is not None:
+        seen = set(visible.filter(pk__in=[r.id for r in results]).values_list("pk", flat=True))
+        results = [r for r in results if r.id in seen]
     return results[:top]

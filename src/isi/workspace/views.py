@@ -232,7 +232,7 @@ def object_history(request: HttpRequest, object_type: str, object_id: int) -> Ht
 
 
 def _similar_for(request: HttpRequest, title: str, summary: str, **kwargs: Any) -> list[SimilarMeasure]:
-    return similar_measures(title=title, summary=summary, visible=visible_measures(request.user), **kwargs)
+    return similar_measures(title=title, summary=summary, user=request.user, **kwargs)
 
 
 @staff_required
