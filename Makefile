@@ -46,6 +46,8 @@ test: install lint
 	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider -m "not browser"
 	$(BIN)/python bench/generate_insert.py --measures 2000
 	$(BIN)/python bench/search_vs_datasette.py --measures 2000 --queries 20
+	$(BIN)/python bench/similarity_allpairs.py --measures 2000
+	$(BIN)/python bench/similar_latency.py --measures 2000 --queries 20
 
 test-sqlite: install
 	$(BIN)/pytest -m "not browser"
@@ -58,6 +60,11 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/generate_insert.py --measures 100000
+	$(BIN)/python bench/search_vs_datasette.py --measures 100000
+	$(BIN)/python bench/similarity_allpairs.py --measures 10000
+	$(BIN)/python bench/similarity_allpairs.py --measures 100000
+	$(BIN)/python bench/similar_latency.py --measures 100000
+	$(BIN)/python bench/similarity_quality.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache var/

@@ -124,3 +124,28 @@ def test_measures_written_without_the_services_are_picked_up() -> None:
         level=Level.objects.get(key="bund"),
     )  # no change record: the highest id tells
     assert direct.pk in {r.id for r in glue.similar_to_text(title="Sprachkurs Großeltern")}
+
+
+def test_check_before_create_counts_the_drafts_target_groups_and_goals() -> None:
+    """The work tool passes the whole draft: a shared target group and the goals become reasons."""
+    from isi.catalog.models import TargetGroup
+    from isi.measures.similarity import similar_measures
+
+    group = TargetGroup.objects.order_by("pk").first()
+    assert group is not None
+    with_group = make("Beratung im Quartier", "bmas", "Anlaufstelle vor Ort")
+    with_group.target_groups.add(group)
+    make("Beratung im Quartier", "bmi", "Anlaufstelle vor Ort")
+    glue.reset_index()
+    plain = similar_measures(title="Beratung im Quartier", summary="Anlaufstelle vor Ort", top=2)
+    assert {r.id for r in plain} == {with_group.pk, with_group.pk + 1}
+    scored = similar_measures(
+        title="Beratung im Quartier",
+        summary="Anlaufstelle vor Ort",
+        goals="Teilhabe stärken",
+        target_group_ids=[group.pk],
+        top=2,
+    )
+    assert scored[0].id == with_group.pk
+    assert scored[0].score > scored[1].score
+    assert any(reason.kind == "target_groups" for reason in scored[0].reasons)

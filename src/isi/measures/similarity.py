@@ -79,8 +79,12 @@ def similar_measures(
     *,
     title: str,
     summary: str = "",
+    goals: str = "",
     owner_id: int | None = None,
     area_ids: Iterable[int] = (),
+    target_group_ids: Iterable[int] = (),
+    component_id: int | None = None,
+    level_id: int | None = None,
     exclude_id: int | None = None,
     visible: Any = None,
     user: Any = None,
@@ -91,13 +95,17 @@ def similar_measures(
     Pass the ``user`` whose visibility applies (or, older style, ``visible``: a queryset of
     the measures the caller may see).
     """
-    if not f"{title} {summary}".strip():
+    if not f"{title} {summary} {goals}".strip():
         return []
     results = similar_to_text(
         title=title,
         summary=summary,
+        goals=goals,
         owner_id=owner_id,
         area_ids=area_ids,
+        target_group_ids=target_group_ids,
+        component_id=component_id,
+        level_id=level_id,
         user=user,
         top=top if visible is None else top * 4,
         exclude_id=exclude_id,

@@ -324,3 +324,4 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
 class SimilarCheckForm(forms.Form):
     title = forms.CharField(required=False, max_length=500)
     summary = forms.CharField(required=False, max_length=5000)
+    goals = forms.CharField(required=False, max_length=5000)

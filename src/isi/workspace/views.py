@@ -231,6 +231,14 @@ def object_history(request: HttpRequest, object_type: str, object_id: int) -> Ht
 # --- create and edit --------------------------------------------------------------------------
 
 
+def _int_or_none(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+def _ints(raws: list[str]) -> list[int]:
+    return [int(raw) for raw in raws if raw.isdigit() and len(raw) < 12]
+
+
 def _similar_for(request: HttpRequest, title: str, summary: str, **kwargs: Any) -> list[SimilarMeasure]:
     return similar_measures(title=title, summary=summary, user=request.user, **kwargs)
 
@@ -243,14 +251,17 @@ def measure_create_view(request: HttpRequest) -> HttpResponse:
     owners = ownable_organisations(request.user)
     similar: list[SimilarMeasure] = []
     if request.method == "POST":
-        owner_raw = request.POST.get("owner", "")
-        area_ids = [int(a) for a in request.POST.getlist("areas") if a.isdigit()]
+        # The whole draft counts: shared target groups, areas and component are reasons too.
         similar = _similar_for(
             request,
             request.POST.get("title", ""),
             request.POST.get("summary", ""),
-            owner_id=int(owner_raw) if owner_raw.isdigit() else None,
-            area_ids=area_ids,
+            goals=request.POST.get("goals", ""),
+            owner_id=_int_or_none(request.POST.get("owner", "")),
+            area_ids=_ints(request.POST.getlist("areas")),
+            target_group_ids=_ints(request.POST.getlist("target_groups")),
+            component_id=_int_or_none(request.POST.get("component", "")),
+            level_id=_int_or_none(request.POST.get("level", "")),
         )
         close = tuple(s.id for s in similar if s.is_close)
         if request.POST.get("action") == "similar":
@@ -300,7 +311,18 @@ def similar_check(request: HttpRequest) -> HttpResponse:
     if check.is_valid():
         title = check.cleaned_data["title"]
         summary = check.cleaned_data["summary"]
-    similar = _similar_for(request, title, summary) if (title or summary) else []
+    similar = (
+        _similar_for(
+            request,
+            title,
+            summary,
+            goals=check.cleaned_data.get("goals", "") if check.is_valid() else "",
+            area_ids=_ints(request.GET.getlist("areas")),
+            target_group_ids=_ints(request.GET.getlist("target_groups")),
+        )
+        if (title or summary)
+        else []
+    )
     context = {"similar": similar, "threshold": CLOSE_MATCH_THRESHOLD, "checked": bool(title or summary)}
     template = "workspace/_similar.html" if _htmx(request) else "workspace/similar_page.html"
     return render(request, template, context)
