@@ -255,9 +255,13 @@ def test_delta_updates_between_reweightings(monkeypatch: pytest.MonkeyPatch) -> 
         ]
     )
     for draft in docs[100:110]:
-        got = [m.id for m in index.query(draft, top=5, exclude=[draft.id])]
-        want = [m.id for m in rebuilt.query(draft, top=5, exclude=[draft.id])]
-        assert got[:3] == want[:3]
+        got = index.query(draft, top=5, exclude=[draft.id])[:3]
+        want = rebuilt.query(draft, top=5, exclude=[draft.id])[:3]
+        assert [m.score for m in got] == pytest.approx([m.score for m in want], abs=2e-3)
+        # The same measures in the same order, except where two scores tie (a delta's weights
+        # differ from a rebuild's in the fourth decimal).
+        for mine, theirs in zip(got, want, strict=True):
+            assert mine.id == theirs.id or abs(mine.score - theirs.score) < 2e-3
     pairs = index.all_pairs(top_k=3, min_score=0.3, explain=False)  # re-weights first
     assert index._materialise().stale == 0
     assert {(p.a, p.b) for p in pairs} == {

@@ -52,7 +52,9 @@ class SimilarIn(InputSchema):
 
 
 class ReasonOut(Schema):
-    kind: str = Field(description="terms, word_parts, target_groups, areas, component, level, region, owner")
+    kind: str = Field(
+        description="terms, word_parts, synonyms, target_groups, areas, component, level, region, owner"
+    )
     values: list[str]
     label: str
 
@@ -75,6 +77,7 @@ class SimilarOut(Schema):
 ENGLISH_LABELS = {
     "terms": "shared words",
     "word_parts": "shared word parts",
+    "synonyms": "shared words or synonyms",
     "target_groups": "shared target groups",
     "areas": "same area",
     "component": "same component",

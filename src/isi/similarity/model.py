@@ -8,6 +8,7 @@ from dataclasses import dataclass
 REASON_LABELS: dict[str, str] = {
     "terms": "gemeinsame Wörter: {values}",
     "word_parts": "gemeinsame Wortteile: {values}",
+    "synonyms": "gleiche oder gleichbedeutende Wörter: {values}",
     "target_groups": "gemeinsame Zielgruppen: {values}",
     "areas": "gleicher Bereich: {values}",
     "component": "gleicher Baustein: {values}",

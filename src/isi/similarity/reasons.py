@@ -4,6 +4,9 @@
   (idf × sublinear tf of the stored text), shown as written.
 - ``word_parts``: a word of one text that is part of a compound of the other
   ("Sprachkurs ~ Berufssprachkurse") – what the character grams found.
+- ``synonyms``: a shared synonym group (``text.synonym_groups``). The index keeps one word per
+  feature, not each document's own, so the value names the query's word and the group's other
+  words ("Geflüchtete ~ Flüchtlinge/Schutzsuchende"); between two stored documents the group.
 - shared target groups and areas, the same component, level, region; the same owner.
 """
 
@@ -17,12 +20,23 @@ import numpy as np
 
 from isi.similarity.model import Reason
 from isi.similarity.scoring import MAX_REASON_TERMS, SET_KINDS, VALUE_KINDS
+from isi.similarity.text import SYNONYM_MARK, is_synonym_feature, synonym_groups, word_stem
 
 if TYPE_CHECKING:
     from isi.similarity.index import SimilarityIndex, _State
 
 MIN_PART_CHARS = 5  # shorter stems are not shown as parts of compounds ("kur" in everything)
 MAX_PARTS = 4
+MAX_GROUP_WORDS = 3  # words of a synonym group shown in a reason
+
+
+def synonym_value(feature: str, word: str | None = None) -> str:
+    """A shared synonym group in words: "word ~ other/words", or the group's first words."""
+    group = synonym_groups().get(feature[len(SYNONYM_MARK) :], ())
+    own = word_stem(word) if word else None
+    others = [w for w in group if word_stem(w) != own][:MAX_GROUP_WORDS]
+    listed = "/".join(others)
+    return f"{word} ~ {listed}" if word else listed
 
 
 @dataclass(frozen=True)
@@ -74,10 +88,19 @@ def side_of(index: SimilarityIndex, state: _State, pos: int) -> Side:
     )
 
 
+def _own_stem(feature: str, word: str) -> str:
+    return (word_stem(word) or "") if is_synonym_feature(feature) else feature
+
+
 def _word_parts(index: SimilarityIndex, side: Side, other: dict[int, str], shared: set[int]) -> list[str]:
     mine = [(index.stem_text(s), w) for s, w in side.stems.items() if s not in shared]
     mine += list(side.unknown.items())
     theirs = [(index.stem_text(s), w) for s, w in other.items() if s not in shared]
+    # A word of a synonym group is its group's feature; on the query side the word itself is
+    # known, so its own stem can still be part of a compound. Stored rows keep one word per
+    # feature (not their own), so their group features are left out.
+    mine = [(_own_stem(t, w), w) for t, w in mine]
+    theirs = [(t, w) for t, w in theirs if not is_synonym_feature(t)]
     found: list[str] = []
     for stem_a, word_a in sorted(mine, key=lambda item: -len(item[0])):
         if len(stem_a) < MIN_PART_CHARS:
@@ -106,7 +129,13 @@ def explain(index: SimilarityIndex, state: _State, side: Side, pos: int) -> tupl
             for s, c in zip(row_stems, counts.tolist(), strict=True)
         }
         ranked = sorted(sorted(shared), key=weight.__getitem__, reverse=True)
-        out.append(Reason("terms", tuple(side.stems[s] for s in ranked[:MAX_REASON_TERMS])))
+        words = [s for s in ranked if not is_synonym_feature(index.stem_text(s))]
+        if words:
+            out.append(Reason("terms", tuple(side.stems[s] for s in words[:MAX_REASON_TERMS])))
+        groups = [s for s in ranked if is_synonym_feature(index.stem_text(s))]
+        if groups:
+            values = (synonym_value(index.stem_text(s), side.stems[s]) for s in groups[:MAX_REASON_TERMS])
+            out.append(Reason("synonyms", tuple(values)))
     other = {s: index.surface(s) for s in row_stems}
     parts = _word_parts(index, side, other, shared)
     if parts:
@@ -176,8 +205,12 @@ def explain_positions(index: SimilarityIndex, state: _State, a: int, b: int) -> 
     # The shared words in the order of their weight in a: the largest factors of the product.
     shared = [s for s in ranked_a if s in stems_b]
     surfaces = index.surfaces()
-    if shared:
-        out.append(Reason("terms", tuple([surfaces[s] for s in shared[:MAX_REASON_TERMS]])))
+    words = [s for s in shared if not is_synonym_feature(index.stem_text(s))]
+    if words:
+        out.append(Reason("terms", tuple([surfaces[s] for s in words[:MAX_REASON_TERMS]])))
+    if len(words) < len(shared):
+        groups = [index.stem_text(s) for s in shared if is_synonym_feature(index.stem_text(s))]
+        out.append(Reason("synonyms", tuple(synonym_value(g) for g in groups[:MAX_REASON_TERMS])))
     if len(shared) < 3:
         side = Side(stems={s: surfaces[s] for s in ranked_a})
         other = {s: surfaces[s] for s in stems_b}

@@ -11,13 +11,22 @@ rule, umlauts folded), so the search and the similarity engine normalise words t
   (berufssprachkur) share "spra", "prac", … "kur ". Grams are counted once per distinct stem
   that contains them, so a word repeated in a long text does not flood the gram block.
 
-For the reasons shown to people, every stem remembers the first surface word it came from.
+- Synonyms: a word of a domain synonym group (``data/synonyms.json``, e.g. Flüchtlinge /
+  Geflüchtete / Schutzsuchende) becomes the feature ``SYNONYM_MARK`` + the group's canonical stem
+  instead of its own stem, in documents and queries alike, so different members of a group are
+  one word to the engine. Its grams are the canonical stem's. (Keeping the own stem as well was
+  measured worse: the same word then counts twice and drowns the synonym matches.)
+
+For the reasons shown to people, every stem remembers the first surface word it came from (a
+synonym feature the word that brought it in).
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 from isi.search.text import STOPWORDS, WORD, stem
 
@@ -33,6 +42,36 @@ DOMAIN_STOPWORDS = frozenset(
     {"massnahm", "sowi", "dabei", "dafur", "soll", "werd", "wurd", "konn", "kann", "ihr", "sein", "all"}
     | {"mehr", "etwa", "damit", "dies", "hab"}
 )
+
+SYNONYM_MARK = "="  # prefix of synonym features; no word ever contains it
+SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.json"
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, tuple[str, ...]]:
+    """Canonical stem → the group's words as written, from ``data/synonyms.json``."""
+    groups: list[list[str]] = json.loads(SYNONYMS_PATH.read_text(encoding="utf-8"))["groups"]
+    out: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        canonical = next((s for s in map(word_stem, group) if s is not None), None)
+        if canonical is not None and canonical not in out:
+            out[canonical] = tuple(group)
+    return out
+
+
+@lru_cache(maxsize=1)
+def synonym_table() -> dict[str, str]:
+    """Member stem → its group's canonical stem (the first member's)."""
+    table: dict[str, str] = {}
+    for canonical, group in synonym_groups().items():
+        for member in map(word_stem, group):
+            if member is not None:
+                table.setdefault(member, canonical)  # a stem in two groups keeps its first
+    return table
+
+
+def is_synonym_feature(feature: str) -> bool:
+    return feature.startswith(SYNONYM_MARK)
 
 
 @lru_cache(maxsize=200_000)
@@ -50,6 +89,8 @@ def word_stem(word: str) -> str | None:
 @lru_cache(maxsize=200_000)
 def stem_grams(stemmed: str) -> tuple[str, ...]:
     """The distinct character n-grams of one stem, padded with a space on both sides."""
+    if is_synonym_feature(stemmed):
+        stemmed = stemmed[len(SYNONYM_MARK) :]
     padded = f" {stemmed} "
     out: dict[str, None] = {}
     for n in GRAM_SIZES:
@@ -63,22 +104,27 @@ def stem_grams(stemmed: str) -> tuple[str, ...]:
 def analyse(text: str, surfaces: dict[str, str] | None = None) -> dict[str, int]:
     """Counts of the stems of the significant words of ``text`` (in order of first occurrence).
 
-    When ``surfaces`` is given, the first surface word seen for each new stem is recorded in it
-    (stem → word as written), for reasons.
+    A member of a synonym group counts as ``SYNONYM_MARK`` + the group's canonical stem.
+    When ``surfaces`` is given, the first surface word seen for each new feature is recorded in it
+    (feature → word as written), for reasons.
     """
     counts: dict[str, int] = {}
     get = counts.get
+    synonyms = synonym_table()
     for word in WORD.findall(text):
         stemmed = word_stem(word)
         if stemmed is None:
             continue
-        seen = get(stemmed)
-        if seen is None:
-            counts[stemmed] = 1
-            if surfaces is not None:
-                surfaces[stemmed] = word
-        else:
-            counts[stemmed] = seen + 1
+        canonical = synonyms.get(stemmed)
+        features = (stemmed,) if canonical is None else (SYNONYM_MARK + canonical,)
+        for feature in features:
+            seen = get(feature)
+            if seen is None:
+                counts[feature] = 1
+                if surfaces is not None:
+                    surfaces[feature] = word
+            else:
+                counts[feature] = seen + 1
     return counts
 
 
