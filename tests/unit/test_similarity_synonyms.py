@@ -55,8 +55,8 @@ def test_a_synonym_pair_meets_and_the_reason_names_it() -> None:
     synonyms = [r for r in matches[0].reasons if r.kind == "synonyms"]
     assert synonyms, matches[0].reasons
     value = synonyms[0].values[0]
-    assert value.startswith("Diversität ~ ")
-    assert "Vielfalt" in value and "Diversität" not in value.split(" ~ ")[1]
+    assert value.startswith("Diversität (≈ ")
+    assert "Vielfalt" in value and "Diversität" not in value.split(" (≈ ")[1]
     assert all(r.kind != "terms" for r in matches[0].reasons)  # not passed off as the same word
 
 

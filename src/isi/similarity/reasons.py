@@ -31,12 +31,14 @@ MAX_GROUP_WORDS = 3  # words of a synonym group shown in a reason
 
 
 def synonym_value(feature: str, word: str | None = None) -> str:
-    """A shared synonym group in words: "word ~ other/words", or the group's first words."""
+    """A shared synonym group in words: "word (≈ other/words)", or the group's first words."""
     group = synonym_groups().get(feature[len(SYNONYM_MARK) :], ())
     own = word_stem(word) if word else None
     others = [w for w in group if word_stem(w) != own][:MAX_GROUP_WORDS]
     listed = "/".join(others)
-    return f"{word} ~ {listed}" if word else listed
+    # The index keeps one written form per feature, not each document's own word: the other
+    # side may use this very word or one of its equivalents, so the reason says "≈", not "~".
+    return f"{word} (≈ {listed})" if word else listed
 
 
 @dataclass(frozen=True)
