@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from isi.catalog.forms import EntryFormBase, entry_form_class
 from isi.catalog.models import Area, BasicOffer, CatalogEntry, Component, FundingProgramme, Level, TargetGroup
 from isi.catalog.services import CREATABLE, catalog_entry_create, catalog_entry_update
-from isi.core.audit import log_denied
+from isi.core.access import forbidden, require_access
 from isi.core.changes import object_type_of
 from isi.core.models import ChangeRecord
 from isi.core.permissions import can_manage_catalogues
@@ -55,22 +53,10 @@ BY_SLUG = {c.slug: c for c in CATALOGUES}
 
 
 def _forbidden(request: HttpRequest, what: str) -> HttpResponse:
-    log_denied(request, what)
-    return render(request, "workspace/forbidden.html", status=403)
+    return forbidden(request, what)
 
 
-def staff_required(view: View) -> View:
-    """Anonymous → sign-in; signed in without a staff role → 403 (logged)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_use_workspace(request.user):
-            return _forbidden(request, "workspace")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_required = require_access(can_use_workspace, "workspace")
 
 
 def _catalogue(kind: str) -> Catalogue:

@@ -7,10 +7,8 @@ Thin views: predicates from ``isi.consultations.permissions``, writes via
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,30 +27,14 @@ from isi.consultations.permissions import (
     can_view_consultations,
 )
 from isi.consultations.services import comment_add, comment_update, consultation_decide, consultation_submit
-from isi.core.audit import log_denied
+from isi.core.access import forbidden, require_access
 from isi.core.permissions import can_change_measure, can_view_measure, editable_measures_q
 from isi.measures.models import Measure
 
 View = Callable[..., HttpResponse]
 
 
-def forbidden(request: HttpRequest, what: str) -> HttpResponse:
-    log_denied(request, what)
-    return render(request, "workspace/forbidden.html", status=403)
-
-
-def staff_required(view: View) -> View:
-    """Anonymous → sign-in; signed in without a staff role → 403 (logged)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_view_consultations(request.user):
-            return forbidden(request, "consultations")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_required = require_access(can_view_consultations, "consultations")
 
 
 def apply_errors(form: Form, error: ValidationError) -> None:

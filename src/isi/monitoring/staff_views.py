@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from isi.core.audit import log_denied
+from isi.core.access import View, forbidden, require_access
 from isi.core.changes import history_of
 from isi.measures.models import Measure
 from isi.monitoring import opensdg, selectors, services
@@ -29,30 +27,16 @@ from isi.monitoring.indicator_permissions import (
 )
 from isi.monitoring.models import Indicator, MeasureIndicator
 
-View = Callable[..., HttpResponse]
 PENDING = "monitoring_pending_import"
 
 
 def _forbidden(request: HttpRequest, what: str) -> HttpResponse:
-    log_denied(request, what)
-    return HttpResponseForbidden(render_to_string("monitoring/forbidden.html", {}, request=request))
+    return forbidden(request, what, "monitoring/forbidden.html")
 
 
 def staff_required(check: Callable[[Any], bool], what: str) -> Callable[[View], View]:
     """Anonymous → sign-in page; signed in but not allowed → 403, logged."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                return _forbidden(request, what)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return require_access(check, what, template="monitoring/forbidden.html")
 
 
 @require_GET

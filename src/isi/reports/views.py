@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from isi.core.access import forbidden, require_access
 from isi.core.audit import log_denied
 from isi.organisations.models import Organisation
 from isi.reports import permissions, services, tasks
@@ -34,23 +33,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JOBS_SHOWN = 10
 
 
-def forbidden(request: HttpRequest, what: str) -> HttpResponse:
-    log_denied(request, what)
-    return render(request, "workspace/forbidden.html", status=403)
-
-
-def staff_required(view: View) -> View:
-    """Anonymous → sign-in; signed in without a staff account → 403 (logged)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not permissions.can_view_reports(request.user):
-            return forbidden(request, "reports")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_required = require_access(permissions.can_view_reports, "reports")
 
 
 @require_GET

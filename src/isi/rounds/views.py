@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from isi.core.audit import log_denied
+from isi.core.access import View, forbidden, require_access
 from isi.measures.models import Measure
 from isi.rounds import selectors, services
 from isi.rounds.forms import CURRENT, CompareForm, OpenRoundForm
@@ -27,32 +25,17 @@ from isi.rounds.permissions import (
     has_round_tasks,
 )
 
-View = Callable[..., HttpResponse]
 # The progress page lists this many pending measures at most (the counts above cover the rest).
 PENDING_LIST_LIMIT = 500
 
 
 def _forbidden(request: HttpRequest, what: str) -> HttpResponse:
-    log_denied(request, what)
-    html = render_to_string("rounds/forbidden.html", {}, request=request)
-    return HttpResponseForbidden(html)
+    return forbidden(request, what, "rounds/forbidden.html")
 
 
 def staff_required(check: Callable[[Any], bool], what: str) -> Callable[[View], View]:
     """Anonymous → sign-in page; signed in but not allowed → 403, logged."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not check(request.user):
-                return _forbidden(request, what)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
+    return require_access(check, what, template="rounds/forbidden.html")
 
 
 @require_GET

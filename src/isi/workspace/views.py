@@ -8,10 +8,8 @@ Thin views: who may do what is asked of ``isi.workspace.permissions`` (built on
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from isi.catalog.models import Area, Phase, TargetGroup, Theme
+from isi.core.access import forbidden, require_access
 from isi.core.audit import log_denied
 from isi.core.changes import history_of
 from isi.core.models import ChangeRecord
@@ -66,22 +65,10 @@ View = Callable[..., HttpResponse]
 
 
 def _forbidden(request: HttpRequest, what: str) -> HttpResponse:
-    log_denied(request, what)
-    return render(request, "workspace/forbidden.html", status=403)
+    return forbidden(request, what)
 
 
-def staff_required(view: View) -> View:
-    """Anonymous → sign-in; signed in without a staff role → 403 (logged)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not can_use_workspace(request.user):
-            return _forbidden(request, "workspace")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_required = require_access(can_use_workspace, "workspace")
 
 
 def _visible_measure(request: HttpRequest, pk: int) -> Measure:

@@ -3,39 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from isi.core.audit import log_denied
+from isi.core.access import require_access
 from isi.core.permissions import staff_user
 
 View = Callable[..., HttpResponse]
 
 
-def forbidden(request: HttpRequest, what: str) -> HttpResponse:
-    log_denied(request, what)
-    return render(request, "workspace/forbidden.html", status=403)
+def _is_staff(user: Any) -> bool:
+    return staff_user(user) is not None
 
 
-def staff_required(view: View) -> View:
-    """Anonymous → sign-in; an inactive or foreign user → 403 (logged)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if staff_user(request.user) is None:
-            return forbidden(request, "coordination")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+staff_required = require_access(_is_staff, "coordination")
 
 
 def apply_errors(form: Form, error: ValidationError) -> None:

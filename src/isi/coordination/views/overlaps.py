@@ -26,7 +26,8 @@ from isi.coordination.permissions import (
 )
 from isi.coordination.selectors import CandidateFilter, open_proposals, review_list, with_measures
 from isi.coordination.services import candidate_decide, run_create, running_run
-from isi.coordination.views.common import apply_errors, forbidden, is_htmx, safe_next, staff_required
+from isi.coordination.views.common import apply_errors, is_htmx, safe_next, staff_required
+from isi.core.access import forbidden
 from isi.core.permissions import can_view_measure, visible_measures
 from isi.organisations.models import Organisation
 
