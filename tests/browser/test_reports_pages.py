@@ -72,11 +72,19 @@ def test_matrix_drill_down_by_keyboard(live_server: LiveServer, login: Login, wo
     expect(table).to_be_visible()
     expect(table.get_by_role("rowheader", name="Frauen und Mädchen")).to_be_visible()
     expect(table.get_by_text("keine Maßnahme").first).to_be_visible()
-    tab_to(page, "el.tagName === 'A' && el.closest('td.coverage-cell') !== null")
+    tab_to(
+        page,
+        "el.tagName === 'A' && el.closest('td.coverage-cell') !== null"
+        " && !el.classList.contains('coverage-none')",
+    )
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_contain_text("Frauen und Mädchen")
     expect(page.get_by_role("link", name=world.bmi_draft.title)).to_be_visible()
     expect(page.get_by_text("Berufssprachkurs")).to_have_count(0)  # another ministry's draft
+    # An empty cell drills down too: to the page that names the gap.
+    page.go_back()
+    table.get_by_role("link", name="keine Maßnahme").first.click()
+    expect(page.get_by_text("Keine Maßnahme erreicht diese Zielgruppe hier – eine Lücke.")).to_be_visible()
 
 
 def test_choosing_the_column_dimension(live_server: LiveServer, login: Login, world: World) -> None:
