@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -49,4 +51,12 @@ class Command(BaseCommand):
         if options["no_server"]:
             return
         self.stdout.write(f"ISI läuft auf http://{options['addrport']}/ – beenden mit Strg+C.")
-        call_command("runserver", options["addrport"], use_reloader=False)
+        # Background jobs (overlap runs, IMAG reports, large uploads) need the task worker; the
+        # demo starts one beside the server so that they finish without a second terminal.
+        worker = subprocess.Popen([sys.executable, "-m", "isi.cli", "db_worker"])
+        self.stdout.write("Hintergrund-Worker für Aufgaben gestartet (isi db_worker).")
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
