@@ -203,6 +203,46 @@ def test_all_pairs_blocked_without_dense_square_and_recalls_brute_force(
     assert all(owner[p.a] != owner[p.b] for p in pairs)
 
 
+def test_all_pairs_same_with_one_worker_or_two(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = SimilarityIndex.build(_generated(1500))
+    monkeypatch.setattr(allpairs_mod, "WORKERS", 1)
+    alone = index.all_pairs(top_k=5, min_score=0.3, explain=False)
+    monkeypatch.setattr(allpairs_mod, "WORKERS", 2)
+    threaded = index.all_pairs(top_k=5, min_score=0.3, explain=False)
+    assert len(alone) > 1000
+    assert [(p.a, p.b) for p in threaded] == [(p.a, p.b) for p in alone]
+    assert [p.score for p in threaded] == pytest.approx([p.score for p in alone], abs=1e-4)
+
+
+def test_probe_margin_skips_far_clusters() -> None:
+    centroids = np.eye(3, dtype=np.float32)
+    near_one = np.asarray([[1.0, 0.05, 0.0]], dtype=np.float32)  # clearly in cluster 0
+    between = np.asarray([[1.0, 0.98, 0.0]], dtype=np.float32)  # nearly as close to cluster 1
+    rows = np.vstack([near_one, between])
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    probes = allpairs_mod._assign(rows, centroids, 2)
+    assert probes[0].tolist() == [0, -1]
+    assert probes[1].tolist() == [0, 1]
+
+
+def test_paused_gc_restores_the_collector() -> None:
+    import gc
+
+    from isi.similarity.threads import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+
+
 def test_explain_pair_matches_all_pairs_reasons() -> None:
     index = SimilarityIndex.build(DOCS)
     pairs = index.all_pairs(top_k=3, min_score=0.0)

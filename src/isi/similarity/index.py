@@ -18,6 +18,7 @@ The weighted matrix is *materialised* on the first read after changes:
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from isi.similarity.scoring import (
     WORD_SCALE,
 )
 from isi.similarity.text import analyse, grams_of, stem_grams
-from isi.similarity.threads import single_blas_thread
+from isi.similarity.threads import paused_gc, single_blas_thread
 
 FloatArray = np.ndarray
 IntArray = np.ndarray
@@ -546,22 +547,19 @@ class SimilarityIndex:
         scores = np.round(np.minimum(scores.astype(np.float64), 1.0), 4)
         texts = np.round(np.minimum(texts.astype(np.float64), 1.0), 4)
         order = np.lexsort((ids_b, ids_a, -scores))
+        columns = (
+            ids_a[order].tolist(),
+            ids_b[order].tolist(),
+            scores[order].tolist(),
+            texts[order].tolist(),
+        )
+        if not explain:
+            with paused_gc():
+                return list(map(Pair._make, zip(*columns, itertools.repeat(()))))
         return [
-            Pair(
-                a=a,
-                b=b,
-                score=score,
-                text_score=text,
-                reasons=reasons_mod.explain_positions(self, state, pa, pb) if explain else (),
-            )
+            Pair(a, b, score, text, reasons_mod.explain_positions(self, state, pa, pb))
             for a, b, score, text, pa, pb in zip(
-                ids_a[order].tolist(),
-                ids_b[order].tolist(),
-                scores[order].tolist(),
-                texts[order].tolist(),
-                pos_a[order].tolist(),
-                pos_b[order].tolist(),
-                strict=True,
+                *columns, pos_a[order].tolist(), pos_b[order].tolist(), strict=True
             )
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # German labels of the reason kinds; "{values}" is the comma-separated list of values.
 REASON_LABELS: dict[str, str] = {
@@ -61,8 +62,10 @@ class Match:
     reasons: tuple[Reason, ...]
 
 
-@dataclass(frozen=True)
-class Pair:
+class Pair(NamedTuple):
+    """Two stored documents that look alike. A named tuple: all-pairs builds 10⁵–10⁶ of them,
+    and a tuple is built four times faster than a frozen dataclass."""
+
     a: int  # a < b
     b: int
     score: float
