@@ -18,11 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from isi.catalog.forms import EntryFormBase, entry_form_class
+from isi.catalog.forms import entry_form_class
 from isi.catalog.models import Area, BasicOffer, CatalogEntry, Component, FundingProgramme, Level, TargetGroup
 from isi.catalog.services import CREATABLE, catalog_entry_create, catalog_entry_update
 from isi.core.access import forbidden, require_access
 from isi.core.changes import object_type_of
+from isi.core.forms import apply_errors
 from isi.core.models import ChangeRecord
 from isi.core.permissions import can_manage_catalogues
 from isi.workspace.permissions import can_use_workspace
@@ -89,15 +90,6 @@ def catalogue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/catalogue_list.html", context)
 
 
-def _apply_errors(form: EntryFormBase, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-    form._mark_errors()
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -113,7 +105,8 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             try:
                 catalog_entry_update(entry, changes, request.user)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
+                form._mark_errors()
             else:
                 return HttpResponseRedirect(f"{reverse('catalog:list')}#{catalogue.slug}")
     else:
@@ -138,7 +131,8 @@ def entry_create(request: HttpRequest, kind: str) -> HttpResponse:
             try:
                 catalog_entry_create(catalogue.model, fields, request.user)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
+                form._mark_errors()
             else:
                 return HttpResponseRedirect(f"{reverse('catalog:list')}#{catalogue.slug}")
     else:

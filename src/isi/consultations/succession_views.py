@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from isi.consultations.forms import StichtagForm, SuccessionForm
 from isi.consultations.permissions import can_record_succession
-from isi.consultations.views import apply_errors, staff_required
+from isi.consultations.views import staff_required
 from isi.core.access import forbidden
+from isi.core.forms import apply_errors
 from isi.core.permissions import visible_measures
 from isi.measures.models import Measure
 from isi.organisations.models import Succession

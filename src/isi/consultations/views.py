@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from isi.consultations.permissions import (
 )
 from isi.consultations.services import comment_add, comment_update, consultation_decide, consultation_submit
 from isi.core.access import forbidden, require_access
+from isi.core.forms import apply_errors
 from isi.core.permissions import can_change_measure, can_view_measure, editable_measures_q
 from isi.measures.models import Measure
 
@@ -35,15 +35,6 @@ View = Callable[..., HttpResponse]
 
 
 staff_required = require_access(can_view_consultations, "consultations")
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError onto the form's fields (unknown fields → non-field)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _editable_measures(user: Any) -> Any:

@@ -433,18 +433,7 @@ def proposal_respond(
     status = status_from_answers([o.pk for o in owner_organisations(proposal)], answers)
     if status != ConsolidationProposal.Status.OPEN:
         transaction.on_commit(lambda: notify.safely(notify.proposal_decided, proposal.pk))
-    before_p = _proposal_snapshot(proposal)
-    proposal.status = status
-    proposal.version += 1
-    proposal.save(update_fields=["status", "version", "updated_at"])
-    record_change(
-        proposal,
-        action=ChangeRecord.Action.UPDATE,
-        before=before_p,
-        after=_proposal_snapshot(proposal),
-        actor=actor,
-        source=SOURCE,
-    )
+    _set_status(proposal, status, actor)
     return response
 
 
@@ -461,8 +450,14 @@ def proposal_withdraw(
         if not proposal.is_open:
             raise ValidationError({"version": "Über diesen Vorschlag ist bereits entschieden."})
         raise PermissionDenied("Nur das vorschlagende Ressort zieht einen Vorschlag zurück.")
+    _set_status(proposal, ConsolidationProposal.Status.WITHDRAWN, actor)
+    return proposal
+
+
+def _set_status(proposal: ConsolidationProposal, status: str, actor: Any) -> None:
+    """Set the status, bump the version (a stale form then fails) and record the change."""
     before = _proposal_snapshot(proposal)
-    proposal.status = ConsolidationProposal.Status.WITHDRAWN
+    proposal.status = status
     proposal.version += 1
     proposal.save(update_fields=["status", "version", "updated_at"])
     record_change(
@@ -473,4 +468,3 @@ def proposal_withdraw(
         actor=actor,
         source=SOURCE,
     )
-    return proposal

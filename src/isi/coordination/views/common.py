@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -21,15 +19,6 @@ def _is_staff(user: Any) -> bool:
 
 
 staff_required = require_access(_is_staff, "coordination")
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError onto the form's fields (unknown fields → non-field)."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields and field != "version" else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def safe_next(request: HttpRequest, fallback: str) -> str:

@@ -26,8 +26,9 @@ from isi.coordination.permissions import (
 )
 from isi.coordination.selectors import CandidateFilter, open_proposals, review_list, with_measures
 from isi.coordination.services import candidate_decide, run_create, running_run
-from isi.coordination.views.common import apply_errors, is_htmx, safe_next, staff_required
+from isi.coordination.views.common import is_htmx, safe_next, staff_required
 from isi.core.access import forbidden
+from isi.core.forms import apply_errors
 from isi.core.permissions import can_view_measure, visible_measures
 from isi.organisations.models import Organisation
 

@@ -27,8 +27,9 @@ from isi.coordination.permissions import (
 )
 from isi.coordination.selectors import proposals_with_details
 from isi.coordination.services import proposal_create, proposal_respond, proposal_withdraw
-from isi.coordination.views.common import apply_errors, staff_required
+from isi.coordination.views.common import staff_required
 from isi.core.access import forbidden
+from isi.core.forms import apply_errors
 from isi.core.permissions import can_change_measure, visible_measures
 
 SEARCH_LIMIT = 30
