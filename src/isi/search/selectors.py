@@ -56,6 +56,9 @@ Orders: `relevance` (score, then id; without a query it is the NAP-I order), `ti
 `filtered_public_measures` is `pk__in` that same SQL plus the same order in the ORM, so the page,
 the downloads and the API agree.
 
+Searches without a text query (the page everyone opens first: every facet over all public
+measures) are cached per process until the data changes (isi.search.cache).
+
 Keeping it current: `isi.search.indexing` (`reindex_measures`, `rebuild_search_index`,
 `isi search_index`). Before a text query `ensure_index_current()` indexes measures outside the
 indexed id range (up to `SELF_HEAL_LIMIT`), else this module falls back to a plain substring search
@@ -75,7 +78,8 @@ What does not work (by design or not yet)
 - Relevance differs between the backends (bm25 over trigram phrases vs. title hits + ts_rank);
   each backend's order is stable and identical between page and queryset, not the same across.
 - Facet counts and the page without a query cost time linear in the number of public measures
-  (every facet is a GROUP BY over them); see bench/README.md for figures.
+  (every facet is a GROUP BY over them); see bench/README.md for figures. Without a text query
+  the result is cached (isi.search.cache); the first call after a change pays in full.
 - The index is only as current as its writers keep it (see isi.search.indexing).
 """
 
@@ -90,6 +94,7 @@ from django.db.models.expressions import RawSQL
 from isi.measures.models import Measure, MeasureQuerySet
 from isi.measures.selectors import measures_with_details
 from isi.organisations.models import Organisation
+from isi.search import cache as search_cache
 from isi.search import engine
 from isi.search.filters import FACET_PARAMS, MeasureFilter
 from isi.search.indexing import ensure_index_current
@@ -165,8 +170,9 @@ def search_measures(
     catalogue = engine.load_catalogue()
     statement = engine.Statement(f, plan, catalogue)
     wanted = [param for param in FACET_PARAMS if param in facets]
-    result = engine.run(statement, facets=wanted, limit=page_size, offset=(page - 1) * page_size)
-    by_id = {m.pk: m for m in measures_with_details(Measure.objects.filter(pk__in=result.page_ids))}
+    result = search_cache.run(statement, facets=wanted, limit=page_size, offset=(page - 1) * page_size)
+    # public() again: a cached result may be older than a publication change (isi.search.cache).
+    by_id = {m.pk: m for m in measures_with_details(Measure.objects.public().filter(pk__in=result.page_ids))}
     items = [by_id[pk] for pk in result.page_ids if pk in by_id]
     return SearchPage(
         filter=replace(f),
@@ -182,7 +188,7 @@ def facet_counts(f: MeasureFilter) -> dict[str, list[FacetValue]]:
     """Counts per facet value, each facet counted under all *other* filters (multi-select)."""
     plan = _plan(f)
     catalogue = engine.load_catalogue()
-    result = engine.run(engine.Statement(f, plan, catalogue), facets=tuple(FACET_PARAMS), limit=None)
+    result = search_cache.run(engine.Statement(f, plan, catalogue), facets=tuple(FACET_PARAMS), limit=None)
     return _facets(f, catalogue, result.counts)
 
 
