@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 CHROMIUM = os.environ.get("ISI_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "ein-sicheres-Testpasswort-42"  # of the users the flow tests create
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -36,3 +38,28 @@ def page(browser: Browser) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def sign_in_as(browser: Browser, live_server: LiveServer) -> Iterator[Callable[[str], Page]]:
+    """Each call opens a browser of its own, signed in as that user (password ``PASSWORD``).
+
+    Several people in one test (a proposer and an owner) each get a context; all are closed at
+    the end. ``bypass_csp`` only so axe can be injected; the pages run under the real policy.
+    """
+    opened: list[BrowserContext] = []
+
+    def open_as(username: str) -> Page:
+        context = browser.new_context(locale="de-DE", bypass_csp=True)
+        opened.append(context)
+        tab = context.new_page()
+        tab.goto(f"{live_server.url}/konto/anmelden/")
+        tab.get_by_label("Benutzername").fill(username)
+        tab.get_by_label("Passwort").fill(PASSWORD)
+        tab.get_by_role("button", name="Anmelden").click()
+        expect(tab).not_to_have_url(f"{live_server.url}/konto/anmelden/")
+        return tab
+
+    yield open_as
+    for context in opened:
+        context.close()

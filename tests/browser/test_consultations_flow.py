@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from isi.accounts.models import User
@@ -15,6 +15,7 @@ from isi.catalog.models import Level
 from isi.measures.models import Measure
 from isi.measures.services import measure_create
 from isi.organisations.models import Organisation
+from tests.browser.conftest import PASSWORD
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = [
@@ -22,8 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
 ]
-
-PASSWORD = "ein-sicheres-Testpasswort-42"
 
 
 @pytest.fixture
@@ -54,38 +53,14 @@ def measure() -> Measure:
     )
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def signed_in(
-    browser: Browser, contexts: list[BrowserContext], live_server: LiveServer, username: str
-) -> Page:
-    # bypass_csp only so axe can be injected; the pages run under the real policy otherwise.
-    context = browser.new_context(locale="de-DE", bypass_csp=True)
-    contexts.append(context)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/konto/anmelden/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page).not_to_have_url(f"{live_server.url}/konto/anmelden/")
-    return page
-
-
 def test_submit_comment_decide_timeline_and_axe(
     live_server: LiveServer,
-    browser: Browser,
-    contexts: list[BrowserContext],
+    sign_in_as: Callable[[str], Page],
     people: dict[str, User],
     measure: Measure,
 ) -> None:
     until = (timezone.localdate() + timedelta(days=14)).isoformat()
-    bmi = signed_in(browser, contexts, live_server, "bmi")
+    bmi = sign_in_as("bmi")
     bmi.goto(f"{live_server.url}/arbeitsbereich/abstimmungen/")
     bmi.get_by_role("link", name="Vorhaben der IMAG vorlegen").click()
     bmi.get_by_label("Maßnahme").select_option(str(measure.pk))
@@ -98,7 +73,7 @@ def test_submit_comment_decide_timeline_and_axe(
     expect(bmi.get_by_role("heading", level=1)).to_contain_text("Programm Sprachbrücke")
     detail_url = bmi.url.split("#")[0]
 
-    bmas = signed_in(browser, contexts, live_server, "bmas")
+    bmas = sign_in_as("bmas")
     bmas.goto(detail_url)
     bmas.get_by_role("link", name="Stellung nehmen").click()
     bmas.get_by_label("Stellungnahme").fill("Das BMAS bittet um Abgrenzung zu den Berufssprachkursen.")
@@ -129,9 +104,9 @@ def test_submit_comment_decide_timeline_and_axe(
 
 
 def test_succession_form_passes_axe(
-    live_server: LiveServer, browser: Browser, contexts: list[BrowserContext], people: dict[str, User]
+    live_server: LiveServer, sign_in_as: Callable[[str], Page], people: dict[str, User]
 ) -> None:
-    page = signed_in(browser, contexts, live_server, "koordination")
+    page = sign_in_as("koordination")
     page.goto(f"{live_server.url}/arbeitsbereich/abstimmungen/nachfolgen/erfassen/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nachfolge erfassen")
     assert axe_violations(page) == []

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from isi.accounts.models import User
@@ -13,6 +13,7 @@ from isi.catalog.models import Area, Level, TargetGroup
 from isi.coordination.models import ConsolidationProposal, OverlapCandidate
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
+from tests.browser.conftest import PASSWORD
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = [
@@ -20,8 +21,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("reference_data"),
 ]
-
-PASSWORD = "ein-sicheres-Testpasswort-42"
 
 
 @pytest.fixture
@@ -71,38 +70,14 @@ def measures() -> list[Measure]:
     ]
 
 
-@pytest.fixture
-def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
-
-
-def signed_in(
-    browser: Browser, contexts: list[BrowserContext], live_server: LiveServer, username: str
-) -> Page:
-    # bypass_csp only so axe can be injected; the pages run under the real policy otherwise.
-    context = browser.new_context(locale="de-DE", bypass_csp=True)
-    contexts.append(context)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/konto/anmelden/")
-    page.get_by_label("Benutzername").fill(username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page).not_to_have_url(f"{live_server.url}/konto/anmelden/")
-    return page
-
-
 def test_coordination_marks_a_pair_and_a_proposal_flows_to_the_owner_and_back(
     live_server: LiveServer,
-    browser: Browser,
-    contexts: list[BrowserContext],
+    sign_in_as: Callable[[str], Page],
     people: dict[str, User],
     measures: list[Measure],
 ) -> None:
     base = f"{live_server.url}/arbeitsbereich/koordination/"
-    coordination = signed_in(browser, contexts, live_server, "koordination")
+    coordination = sign_in_as("koordination")
     coordination.goto(base)
     expect(coordination.get_by_role("heading", level=1)).to_have_text("Koordination")
     assert axe_violations(coordination) == []
@@ -124,7 +99,7 @@ def test_coordination_marks_a_pair_and_a_proposal_flows_to_the_owner_and_back(
     assert candidate.decision == "overlap"
 
     # BMFSFJ proposes from the pair; BMI and BMFSFJ answer.
-    bmfsfj = signed_in(browser, contexts, live_server, "bmfsfj")
+    bmfsfj = sign_in_as("bmfsfj")
     bmfsfj.goto(f"{base}ueberschneidungen/?decision=overlap")
     bmfsfj.locator(f"#paar-{candidate.pk}").get_by_role("link", name="Vorschlag machen").click()
     expect(bmfsfj.get_by_role("heading", level=1)).to_have_text("Konsolidierung vorschlagen")
@@ -136,7 +111,7 @@ def test_coordination_marks_a_pair_and_a_proposal_flows_to_the_owner_and_back(
     proposal_url = bmfsfj.url
     assert axe_violations(bmfsfj) == []
 
-    bmi = signed_in(browser, contexts, live_server, "bmi")
+    bmi = sign_in_as("bmi")
     bmi.goto(base)
     bmi.get_by_role("link", name=ConsolidationProposal.objects.get().title).click()
     bmi.get_by_label("Antwort (Pflichtfeld)", exact=True).select_option("accept")
@@ -163,8 +138,7 @@ def test_coordination_marks_a_pair_and_a_proposal_flows_to_the_owner_and_back(
 
 def test_detail_empty_list_and_form_errors_pass_axe(
     live_server: LiveServer,
-    browser: Browser,
-    contexts: list[BrowserContext],
+    sign_in_as: Callable[[str], Page],
     people: dict[str, User],
     measures: list[Measure],
 ) -> None:
@@ -173,7 +147,7 @@ def test_detail_empty_list_and_form_errors_pass_axe(
     from tests.integration.coordination_fixtures import pair
 
     base = f"{live_server.url}/arbeitsbereich/koordination/"
-    coordination = signed_in(browser, contexts, live_server, "koordination")
+    coordination = sign_in_as("koordination")
     coordination.goto(f"{base}ueberschneidungen/")
     expect(coordination.get_by_text("Keine offenen Paare.")).to_be_visible()
     assert axe_violations(coordination) == []
@@ -189,7 +163,7 @@ def test_detail_empty_list_and_form_errors_pass_axe(
     expect(coordination.locator(".history-list")).to_contain_text("ergänzen sich")
     assert axe_violations(coordination) == []
 
-    bmi = signed_in(browser, contexts, live_server, "bmi")
+    bmi = sign_in_as("bmi")
     bmi.goto(f"{base}vorschlaege/neu/")
     bmi.get_by_role("button", name="Vorschlag einreichen").click()
     expect(bmi.locator(".kern-error").first).to_be_visible()
