@@ -20,7 +20,7 @@ from isi.api.errors import english
 from isi.api.measures import _by_keys, _one
 from isi.api.schemas import ErrorOut, InputSchema
 from isi.catalog.models import Area, Component, Level, Region, TargetGroup
-from isi.coordination.similar import MAX_TOP, SimilarResult, similar_to_text
+from isi.coordination.similar import MAX_TOP, similar_to_text
 from isi.organisations.models import Organisation
 from isi.similarity import Reason
 
@@ -93,18 +93,6 @@ def _label(reason: Reason) -> str:
     return reason.label()
 
 
-def _item(result: SimilarResult) -> dict[str, Any]:
-    return {
-        "id": result.id,
-        "title": result.title,
-        "owner": result.owner_name,
-        "score": result.score,
-        "text_score": result.text_score,
-        "close": result.is_close,
-        "reasons": [{"kind": r.kind, "values": list(r.values), "label": _label(r)} for r in result.reasons],
-    }
-
-
 def _pk(obj: Any) -> int | None:
     return None if obj is None else int(obj.pk)
 
@@ -132,4 +120,4 @@ def similar(request: HttpRequest, payload: SimilarIn) -> dict[str, Any]:
         public_only=caller.user is None,
         top=payload.top,
     )
-    return {"items": [_item(r) for r in results]}
+    return {"items": [r.as_json(_label) for r in results]}

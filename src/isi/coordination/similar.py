@@ -88,6 +88,18 @@ class SimilarResult:
     def reason_labels(self) -> tuple[str, ...]:
         return tuple(reason.label() for reason in self.reasons)
 
+    def as_json(self, label: Callable[[Reason], str] = Reason.label) -> dict[str, Any]:
+        """The contract shape of one result (`isi similar --json`, `POST /api/v1/similar`)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "owner": self.owner_name,
+            "score": self.score,
+            "text_score": self.text_score,
+            "close": self.is_close,
+            "reasons": [{"kind": r.kind, "values": list(r.values), "label": label(r)} for r in self.reasons],
+        }
+
 
 @dataclass
 class _Cache:

@@ -17,26 +17,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from isi.coordination.similar import MAX_TOP, SimilarResult, similar_to_text
+from isi.coordination.similar import MAX_TOP, similar_to_text
 
 
 class Fehler(CommandError):
     """Django prints a CommandError as "<class name>: <message>", so this one reads "Fehler: …"."""
-
-
-def result_to_json(result: SimilarResult) -> dict[str, Any]:
-    return {
-        "id": result.id,
-        "title": result.title,
-        "owner": result.owner_name,
-        "score": result.score,
-        "text_score": result.text_score,
-        "close": result.is_close,
-        "reasons": [
-            {"kind": reason.kind, "values": list(reason.values), "label": reason.label()}
-            for reason in result.reasons
-        ],
-    }
 
 
 class Command(BaseCommand):
@@ -58,7 +43,7 @@ class Command(BaseCommand):
             raise Fehler(f"--top muss zwischen 1 und {MAX_TOP} liegen.", returncode=2)
         results = similar_to_text(title=text, top=top)
         if options["json"]:
-            payload = {"query": text, "results": [result_to_json(r) for r in results]}
+            payload = {"query": text, "results": [r.as_json() for r in results]}
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         if not results:
