@@ -182,9 +182,12 @@ SECURE_CSP = {
 }
 
 # Public portal and open data
-# Searches without a text query are cached per process until the data changes (isi.search.cache);
-# writes that bypass the services are seen after this many seconds. 0: off (tests).
-ISI_SEARCH_CACHE_SECONDS = 0 if env_bool("ISI_TESTING", False) else env_int("ISI_SEARCH_CACHE_SECONDS", 60)
+# Searches count and filter over a per-process snapshot of the public measures, rebuilt when the
+# data changes (isi.search.snapshot); writes that bypass the services are seen after this many
+# seconds. 0: rebuilt for every search (tests).
+ISI_SEARCH_SNAPSHOT_SECONDS = (
+    0 if env_bool("ISI_TESTING", False) else env_int("ISI_SEARCH_SNAPSHOT_SECONDS", 60)
+)
 ISI_PUBLIC_BASE_URL = env_str("ISI_PUBLIC_BASE_URL", "")  # e.g. https://isi.bund.de; empty: from request
 ISI_OPEN_DATA_LICENSE = env_str("ISI_OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
 ISI_API_RATE = env_str("ISI_API_RATE", "120/min")

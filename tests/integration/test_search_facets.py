@@ -27,6 +27,7 @@ from django.utils import timezone
 from isi.catalog.models import Area, Component, Level, Region, TargetGroup, Theme
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
+from isi.search import evaluate
 from isi.search.filters import MeasureFilter
 from isi.search.indexing import rebuild_search_index
 from isi.search.selectors import (
@@ -294,3 +295,15 @@ def test_a_subset_of_facets(world: dict[str, Measure]) -> None:
     assert set(page.facets) == {"level", "status"}
     assert counts(page.facets, "level") == {"bund": 2, "land": 3, "kommune": 1}
     assert page.count == 3
+
+
+@pytest.mark.parametrize("candidates", [1, 2, 1000])
+def test_a_short_first_ranking_is_completed_from_the_database(
+    world: dict[str, Measure], monkeypatch: pytest.MonkeyPatch, candidates: int
+) -> None:
+    """The evaluator asks for the best-ranked ids first and for all of them when those run out."""
+    monkeypatch.setattr(evaluate, "RANKED_CANDIDATES", candidates)
+    f = MeasureFilter(q="Zugewanderte", levels=("land",))
+    ids = [m.pk for n in (1, 2) for m in search_public_measures(f, page=n, page_size=2).items]
+    assert len(ids) == 3
+    assert ids == [m.pk for m in filtered_public_measures(f)]

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Func, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import OrderBy, RawSQL
 from django.utils.translation import get_language
 
 from isi.catalog.models import Area, BasicOffer, Component, Level, Phase, Region, TargetGroup, Theme
@@ -258,6 +258,25 @@ def order_by_relevance(qs: MeasureQuerySet, plan: TextPlan) -> MeasureQuerySet:
     return qs.annotate(search_score=fallback_score(plan.query)).order_by("-search_score", "pk")
 
 
+def sort_keys(sort: str) -> list[OrderBy]:
+    """The list orders other than relevance; `relevance` without a ranked query is the NAP-I order."""
+    if sort == "title":
+        return [F("title").asc(), F("pk").asc()]
+    if sort == "-updated":
+        return [F("updated_at").desc(), F("pk").asc()]
+    return [
+        F("nap_i_theme__phase__number").asc(nulls_last=True),
+        F("nap_i_theme__position").asc(nulls_last=True),
+        F("nap_i_number").asc(nulls_last=True),
+        F("title").asc(),
+        F("pk").asc(),
+    ]
+
+
+def order_by_sort(qs: MeasureQuerySet, sort: str) -> MeasureQuerySet:
+    return qs.order_by(*sort_keys(sort))
+
+
 # --- catalogue ----------------------------------------------------------------------------------
 
 
@@ -344,8 +363,7 @@ def _roman(number: int) -> str:
 
 # --- the statement ------------------------------------------------------------------------------
 
-# What each facet counts: the base column it groups by; phase and basic offer are summed up from
-# the theme and component groups in Python (few rows), Land from the region groups in SQL.
+# The base column a facet selection tests (phase and basic offer through theme and component).
 _GROUP_COLUMN = {
     "area": "area_id",
     "target_group": "targetgroup_id",
@@ -385,12 +403,12 @@ def _ints(values: Sequence[str]) -> list[int]:
 
 
 class Statement:
-    """One filter turned into SQL over a materialised `base` (public ∩ text hits, one row per measure).
+    """One search: the filter, its text plan and the catalogue.
 
-    Each selected facet becomes a condition on `base` (a plain column test, or a boolean column
-    computed once per row for many-to-many and Land selections); a facet's counts use every
-    condition but its own (disjunctive faceting). Facets whose conditions coincide share one
-    GROUP BY.
+    Count, page and facet counts are computed in memory (isi.search.evaluate); `ids_sql` is the
+    same selection as SQL over a materialised `base` (public ∩ text hits, one row per measure),
+    for querysets (downloads, API): each selected facet becomes a condition on `base` (a plain
+    column test, or a boolean column computed once per row for many-to-many and Land selections).
     """
 
     def __init__(self, f: MeasureFilter, plan: TextPlan | None, catalogue: Catalogue) -> None:
@@ -440,25 +458,24 @@ class Statement:
             )
         return f"b.{_GROUP_COLUMN[param]} IN ({_placeholders(ids)})", ids
 
-    def _where(self, skip: str | None = None, *, keyword: str = "WHERE") -> tuple[str, list[Any]]:
-        parts = [(sql, params) for param, (sql, params) in self.conditions.items() if param != skip]
+    def _where(self) -> tuple[str, list[Any]]:
+        parts = list(self.conditions.values())
         if not parts:
             return "", []
-        return f" {keyword} " + " AND ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
+        return " WHERE " + " AND ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
 
     @property
     def ranked(self) -> bool:
         return self.f.sort == "relevance" and self.plan is not None and self.plan.ranked
 
-    def _with(self, out: _Sql, *, ranked: bool, page: bool) -> None:
+    def _with(self, out: _Sql) -> None:
         m = Measure._meta.db_table
         out.add("WITH")
         if self.plan is not None:
-            hits_sql, hits_params = self.plan.sql(ranked=ranked)
+            hits_sql, hits_params = self.plan.sql(ranked=False)
             out.add(f"hits AS MATERIALIZED ({hits_sql}),", hits_params)
         columns = [
             "m.id AS id",
-            "h.score AS score" if ranked else "0.0 AS score",
             "m.level_id AS level_id",
             "m.status AS status",
             "m.owner_id AS owner_id",
@@ -466,7 +483,6 @@ class Statement:
             "m.component_id AS component_id",
             "m.region_id AS region_id",
             *(sql for sql, _ in self.flags),
-            *(self._sort_columns(ranked) if page else []),
         ]
         if self.plan is None:
             source = f"{m} m WHERE"
@@ -476,11 +492,9 @@ class Statement:
             source = f"{m} m JOIN hits h ON h.id = m.id WHERE m.id = ANY(ARRAY(SELECT id FROM hits)) AND"
         else:
             # CROSS JOIN keeps SQLite's join order: the hits outside, measures inside, looked up
-            # in the narrow covering index when it holds every column `base` needs (without
+            # in the narrow covering index that holds every column `base` needs (without
             # ANALYZE statistics SQLite would pick the wide rows by rowid).
-            covered = not page or ranked
-            index = f" INDEXED BY {SEARCH_COVER_INDEX}" if covered else ""
-            source = f"hits h CROSS JOIN {m} m{index} WHERE h.id = m.id AND"
+            source = f"hits h CROSS JOIN {m} m INDEXED BY {SEARCH_COVER_INDEX} WHERE h.id = m.id AND"
         out.add(
             f"base AS MATERIALIZED (SELECT {', '.join(columns)} FROM {source} "
             # The same rule as Measure.objects.public() (rule 10); tests hold them equal.
@@ -488,121 +502,13 @@ class Statement:
             [*(p for _, params in self.flags for p in params), Measure.Publication.RELEASED],
         )
 
-    def _sort_columns(self, ranked: bool) -> list[str]:
-        """What the page order needs besides the score, carried in `base` (no second join)."""
-        if ranked:
-            return []
-        if self.f.sort == "title":
-            return ["m.title AS title"]
-        if self.f.sort == "-updated":
-            return ["m.updated_at AS updated_at"]
-        return ["m.nap_i_number AS nap_i_number", "m.title AS title"]
-
-    def _page(self, out: _Sql, limit: int, offset: int) -> None:
-        """The page: sorted and cut inside, numbered outside (only `limit` rows to number)."""
-        sort = self.f.sort
-        theme, phase = Theme._meta.db_table, Phase._meta.db_table
-        joins = ""
-        if self.ranked:
-            keys = [("b.score", "DESC")]
-        elif sort == "title":
-            keys = [("b.title", "ASC")]
-        elif sort == "-updated":
-            keys = [("b.updated_at", "DESC")]
-        else:
-            keys = [
-                ("p.number", "ASC NULLS LAST"),
-                ("th.position", "ASC NULLS LAST"),
-                ("b.nap_i_number", "ASC NULLS LAST"),
-                ("b.title", "ASC"),
-            ]
-            joins = f" LEFT JOIN {theme} th ON th.id = b.theme_id LEFT JOIN {phase} p ON p.id = th.phase_id"
-        keys.append(("b.id", "ASC"))
-        inner = ", ".join(f"{expr} AS k{i}" for i, (expr, _) in enumerate(keys))
-        order_inner = ", ".join(f"{expr} {direction}" for expr, direction in keys)
-        order_outer = ", ".join(f"pg.k{i} {direction}" for i, (_, direction) in enumerate(keys))
-        where, params = self._where()
-        out.add(
-            f"SELECT '#page', CAST(pg.k{len(keys) - 1} AS TEXT), ROW_NUMBER() OVER (ORDER BY {order_outer}) "
-            f"FROM (SELECT {inner} FROM base b{joins}{where} ORDER BY {order_inner} LIMIT %s OFFSET %s) pg",
-            [*params, limit, offset],
-        )
-
-    def _facet_branches(self, out: _Sql, facets: Sequence[str]) -> None:
-        done: set[tuple[str, str | None]] = set()
-        region = Region._meta.db_table
-        for param in facets:
-            column = _GROUP_COLUMN[param]
-            skip = param if param in self.conditions else None
-            tag = f"{column}|{skip or ''}"
-            if (column, skip) in done:
-                continue
-            done.add((column, skip))
-            if param in _M2M:
-                where, params = self._where(skip, keyword="AND")
-                out.add(
-                    f"SELECT '{tag}', CAST(x.{column} AS TEXT), COUNT(*) FROM base b "
-                    f"CROSS JOIN {_M2M[param]} x WHERE x.measure_id = b.id{where} GROUP BY x.{column}",
-                    params,
-                )
-            elif param == "land":
-                where, params = self._where(skip)
-                out.add(
-                    f"SELECT '{tag}', CASE WHEN r.land_id IS NOT NULL THEN l.code "
-                    "WHEN length(r.code) = 2 THEN r.code END, SUM(g.n) "
-                    f"FROM (SELECT b.region_id AS region_id, COUNT(*) AS n FROM base b{where} "
-                    f"GROUP BY b.region_id) g JOIN {region} r ON r.id = g.region_id "
-                    f"LEFT JOIN {region} l ON l.id = r.land_id GROUP BY 2",
-                    params,
-                )
-            else:
-                where, params = self._where(skip)
-                out.add(
-                    f"SELECT '{tag}', CAST(b.{column} AS TEXT), COUNT(*) "
-                    f"FROM base b{where} GROUP BY b.{column}",
-                    params,
-                )
-
-    def search_sql(
-        self, *, facets: Sequence[str], limit: int | None, offset: int = 0
-    ) -> tuple[str, list[Any]]:
-        """One statement for count, page and facet counts: rows of (kind, value, number)."""
-        out = _Sql()
-        self._with(out, ranked=self.ranked and limit is not None, page=limit is not None)
-        branches = _Sql()
-        where, params = self._where()
-        branches.add(f"SELECT '#count', CAST(NULL AS TEXT), COUNT(*) FROM base b{where}", params)
-        if limit is not None:
-            self._page(branches, limit, offset)
-        self._facet_branches(branches, facets)
-        out.add(branches.sql(" UNION ALL "), branches.params)
-        return out.sql(), out.params
-
     def ids_sql(self) -> tuple[str, list[Any]]:
         """The ids of all matching public measures (for `pk__in`)."""
         out = _Sql()
-        self._with(out, ranked=False, page=False)
+        self._with(out)
         where, params = self._where()
         out.add(f"SELECT b.id FROM base b{where}", params)
         return out.sql(), out.params
-
-    def facet_counts(
-        self, rows: dict[str, dict[str, int]], facets: Sequence[str]
-    ) -> dict[str, dict[str, int]]:
-        """Per facet, value ref → count, from the branch rows (tag → value → count)."""
-        counts: dict[str, dict[str, int]] = {}
-        for param in facets:
-            skip = param if param in self.conditions else None
-            found = rows.get(f"{_GROUP_COLUMN[param]}|{skip or ''}", {})
-            if param in ("phase", "basic_offer"):
-                parent = self.catalogue.theme_phase if param == "phase" else self.catalogue.component_offer
-                summed: dict[str, int] = defaultdict(int)
-                for ref, n in found.items():
-                    if ref in parent:
-                        summed[parent[ref]] += n
-                found = dict(summed)
-            counts[param] = found
-        return counts
 
 
 @dataclass
@@ -610,32 +516,3 @@ class Result:
     count: int = 0
     page_ids: list[int] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-PG_WORK_MEM = "64MB"  # for the one search statement: its CTEs and aggregates stay in memory
-
-
-def run(statement: Statement, *, facets: Sequence[str], limit: int | None, offset: int = 0) -> Result:
-    sql, params = statement.search_sql(facets=facets, limit=limit, offset=offset)
-    if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL work_mem = '{PG_WORK_MEM}'")
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-    result = Result()
-    page: list[tuple[int, int]] = []
-    branches: dict[str, dict[str, int]] = defaultdict(dict)
-    for kind, value, number in rows:
-        if kind == "#count":
-            result.count = int(number)
-        elif kind == "#page":
-            page.append((int(number), int(value)))
-        elif value is not None:
-            branches[kind][value] = int(number)
-    result.page_ids = [pk for _, pk in sorted(page)]
-    result.counts = statement.facet_counts(branches, facets)
-    return result

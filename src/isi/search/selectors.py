@@ -44,20 +44,17 @@ at most 12 clauses and 500 characters. Any input is safe: only letters and digit
 database, and only as bound parameters. A query with nothing searchable in it (`***`, an emoji)
 finds nothing.
 
-Facets (isi.search.engine): one SQL statement per search. The text hits are computed once
-(`WITH hits AS MATERIALIZED`; without bm25/ts_rank when the order does not need it), joined with
-the public measures into a materialised `base` with one row per measure and its facet columns; the
-count, the page (sorted and cut, then numbered; the id breaks ties, so paging is stable) and one
-GROUP BY per facet are UNION ALL branches over `base`. A facet is counted under every active filter
-except its own (disjunctive multi-select); facets with identical conditions share a GROUP BY, phase
-and basic offer are summed from the theme and component groups, the Land from the region groups.
-Orders: `relevance` (score, then id; without a query it is the NAP-I order), `title`, `-updated`,
-`nap_i` (phase, theme, number — measures without a NAP-I place last —, title).
-`filtered_public_measures` is `pk__in` that same SQL plus the same order in the ORM, so the page,
-the downloads and the API agree.
-
-Searches without a text query (the page everyone opens first: every facet over all public
-measures) are cached per process until the data changes (isi.search.cache).
+Count, page and facets (isi.search.evaluate): the database answers the text part only — the ids
+of all hits and, for the relevance order, the best-ranked ids — and everything else is computed
+on a per-process snapshot of the public measures as numpy arrays (isi.search.snapshot: facet
+columns, links to areas and target groups, each row's place in every sort order), rebuilt when
+the data changes. A facet is counted under every active filter except its own (disjunctive
+multi-select); phase and basic offer are summed from the theme and component counts, the Land
+from the regions. Orders: `relevance` (score, then id; without a query it is the NAP-I order),
+`title`, `-updated`, `nap_i` (phase, theme, number — measures without a NAP-I place last —,
+title); the snapshot's places come from the ORM's own order (`engine.order_by_sort`).
+`filtered_public_measures` is `pk__in` the same selection as SQL (`engine.Statement.ids_sql`)
+plus the same order in the ORM, so the page, the downloads and the API agree (tested).
 
 Keeping it current: `isi.search.indexing` (`reindex_measures`, `rebuild_search_index`,
 `isi search_index`). Before a text query `ensure_index_current()` indexes measures outside the
@@ -77,9 +74,9 @@ What does not work (by design or not yet)
   prefix `*`, no English stemming.
 - Relevance differs between the backends (bm25 over trigram phrases vs. title hits + ts_rank);
   each backend's order is stable and identical between page and queryset, not the same across.
-- Facet counts and the page without a query cost time linear in the number of public measures
-  (every facet is a GROUP BY over them); see bench/README.md for figures. Without a text query
-  the result is cached (isi.search.cache); the first call after a change pays in full.
+- Facet counts cost time linear in the number of hits (array operations, milliseconds at
+  100,000); ranking costs bm25 / ts_rank for every hit. The first search after a change
+  rebuilds the snapshot (about a second at 100,000 measures); see bench/README.md.
 - The index is only as current as its writers keep it (see isi.search.indexing).
 """
 
@@ -88,14 +85,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from django.db.models import F
 from django.db.models.expressions import RawSQL
 
 from isi.measures.models import Measure, MeasureQuerySet
 from isi.measures.selectors import measures_with_details
 from isi.organisations.models import Organisation
-from isi.search import cache as search_cache
-from isi.search import engine
+from isi.search import engine, evaluate
 from isi.search.filters import FACET_PARAMS, MeasureFilter
 from isi.search.indexing import ensure_index_current
 from isi.search.text import parse_query
@@ -170,8 +165,8 @@ def search_measures(
     catalogue = engine.load_catalogue()
     statement = engine.Statement(f, plan, catalogue)
     wanted = [param for param in FACET_PARAMS if param in facets]
-    result = search_cache.run(statement, facets=wanted, limit=page_size, offset=(page - 1) * page_size)
-    # public() again: a cached result may be older than a publication change (isi.search.cache).
+    result = evaluate.run(statement, facets=wanted, limit=page_size, offset=(page - 1) * page_size)
+    # public() again: the snapshot may be older than a write that bypassed the services.
     by_id = {m.pk: m for m in measures_with_details(Measure.objects.public().filter(pk__in=result.page_ids))}
     items = [by_id[pk] for pk in result.page_ids if pk in by_id]
     return SearchPage(
@@ -188,24 +183,14 @@ def facet_counts(f: MeasureFilter) -> dict[str, list[FacetValue]]:
     """Counts per facet value, each facet counted under all *other* filters (multi-select)."""
     plan = _plan(f)
     catalogue = engine.load_catalogue()
-    result = search_cache.run(engine.Statement(f, plan, catalogue), facets=tuple(FACET_PARAMS), limit=None)
+    result = evaluate.run(engine.Statement(f, plan, catalogue), facets=tuple(FACET_PARAMS), limit=None)
     return _facets(f, catalogue, result.counts)
 
 
 def _ordered(qs: MeasureQuerySet, f: MeasureFilter, plan: engine.TextPlan | None) -> MeasureQuerySet:
     if f.sort == "relevance" and plan is not None and plan.ranked:
         return engine.order_by_relevance(qs, plan)
-    if f.sort == "title":
-        return qs.order_by("title", "pk")
-    if f.sort == "-updated":
-        return qs.order_by("-updated_at", "pk")
-    return qs.order_by(
-        F("nap_i_theme__phase__number").asc(nulls_last=True),
-        F("nap_i_theme__position").asc(nulls_last=True),
-        F("nap_i_number").asc(nulls_last=True),
-        "title",
-        "pk",
-    )
+    return engine.order_by_sort(qs, f.sort)
 
 
 def filtered_public_measures(f: MeasureFilter) -> MeasureQuerySet:
