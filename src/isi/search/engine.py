@@ -1,4 +1,4 @@
-"""The SQL behind the search selectors: text plans per database, facet counting, paging.
+"""The SQL behind the search selectors: text plans per database, the catalogue, the selection as SQL.
 
 See `isi.search.selectors` for the design. Everything here is parameterised SQL: user input only
 ever travels as a bound parameter (the FTS5 expression, LIKE patterns, tsquery text, keys).
