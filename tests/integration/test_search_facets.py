@@ -298,12 +298,13 @@ def test_a_subset_of_facets(world: dict[str, Measure]) -> None:
 
 
 @pytest.mark.parametrize("candidates", [1, 2, 1000])
+@pytest.mark.parametrize("levels", [(), ("land",)])
 def test_a_short_first_ranking_is_completed_from_the_database(
-    world: dict[str, Measure], monkeypatch: pytest.MonkeyPatch, candidates: int
+    world: dict[str, Measure], monkeypatch: pytest.MonkeyPatch, candidates: int, levels: tuple[str, ...]
 ) -> None:
     """The evaluator asks for the best-ranked ids first and for all of them when those run out."""
     monkeypatch.setattr(evaluate, "RANKED_CANDIDATES", candidates)
-    f = MeasureFilter(q="Zugewanderte", levels=("land",))
-    ids = [m.pk for n in (1, 2) for m in search_public_measures(f, page=n, page_size=2).items]
-    assert len(ids) == 3
+    f = MeasureFilter(q="Zugewanderte", levels=levels)
+    ids = [m.pk for n in (1, 2, 3) for m in search_public_measures(f, page=n, page_size=2).items]
+    assert len(ids) == (3 if levels else 6)
     assert ids == [m.pk for m in filtered_public_measures(f)]

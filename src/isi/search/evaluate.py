@@ -179,18 +179,21 @@ def _first(ordered_rows: np.ndarray, allowed: np.ndarray, wanted: int) -> np.nda
 
 
 def _ranked_page(
-    statement: Statement,
+    plan: TextPlan,
     snap: snapshots.Snapshot,
     chosen: np.ndarray,
-    order: np.ndarray,
+    ranked: tuple[np.ndarray, int | None],
     limit: int,
     offset: int,
 ) -> list[int]:
+    """The page by relevance: the first ranked ids that are chosen; from the whole ranking if the
+    `asked` best ones fall short."""
+    order, asked = ranked
     allowed = np.zeros(snap.size, dtype=bool)
     allowed[chosen] = True
     rows = _first(snap.rows_of(order), allowed, offset + limit)
-    if len(rows) < offset + limit and len(order) >= RANKED_CANDIDATES and statement.plan is not None:
-        _, everything = text_hits(statement.plan, ranked=None)
+    if len(rows) < offset + limit and asked is not None and len(order) >= asked:
+        _, everything = text_hits(plan, ranked=None)
         rows = _first(snap.rows_of(everything if everything is not None else order), allowed, offset + limit)
     return [int(pk) for pk in snap.ids[rows[offset:]]]
 
@@ -212,12 +215,17 @@ def run(statement: Statement, *, facets: Sequence[str], limit: int | None, offse
     """Count, page of ids (if `limit`) and facet counts (value ref → count) for the statement."""
     snap = snapshots.current()
     plan = statement.plan
+    wants_ranking = limit is not None and statement.ranked
+    # Without facet filters almost every hit is chosen: rank in the same statement as the match.
+    # With them, rank afterwards, as deep as the filters' share of the hits requires.
+    asked: int | None = RANKED_CANDIDATES if wants_ranking and not statement.conditions else 0
     order: np.ndarray | None = None
+    hits = 0
     if plan is None:
         rows = np.arange(snap.size, dtype=np.int64)
     else:
-        wants_ranking = limit is not None and statement.ranked
-        hit_ids, order = text_hits(plan, ranked=RANKED_CANDIDATES if wants_ranking else 0)
+        hit_ids, order = text_hits(plan, ranked=asked)
+        hits = len(hit_ids)
         rows = np.unique(snap.rows_of(hit_ids))
     masks = _Masks(statement, snap, rows)
     chosen = rows[masks.all_but()]
@@ -225,10 +233,24 @@ def run(statement: Statement, *, facets: Sequence[str], limit: int | None, offse
     for param in facets:
         subset = chosen if param not in masks.masks else rows[masks.all_but(param)]
         result.counts[param] = _count(snap, param, subset, statement.catalogue)
-    if limit is not None:
-        if order is not None:
-            result.page_ids = _ranked_page(statement, snap, chosen, order, limit, offset)
-        else:
-            sort = statement.f.sort if statement.f.sort != "relevance" else "nap_i"
-            result.page_ids = _sorted_page(snap, sort, chosen, limit, offset)
+    if limit is None or not len(chosen):
+        return result
+    if wants_ranking and plan is not None:
+        if order is None:
+            asked = _candidates(hits, len(chosen), offset + limit)
+            _, order = text_hits(plan, ranked=asked)
+        ranked = (order if order is not None else np.empty(0, dtype=np.int64), asked)
+        result.page_ids = _ranked_page(plan, snap, chosen, ranked, limit, offset)
+    else:
+        sort = statement.f.sort if statement.f.sort != "relevance" else "nap_i"
+        result.page_ids = _sorted_page(snap, sort, chosen, limit, offset)
     return result
+
+
+def _candidates(hits: int, chosen: int, wanted: int) -> int | None:
+    """How many ranked ids to ask for so that `wanted` of them are likely chosen (None: all).
+
+    Twice what the chosen share of the hits suggests, at least RANKED_CANDIDATES.
+    """
+    needed = max(int(wanted * hits / chosen * 2), RANKED_CANDIDATES)
+    return needed if needed < hits else None
