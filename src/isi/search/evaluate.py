@@ -96,11 +96,10 @@ def text_hits(plan: TextPlan, *, ranked: int | None = 0) -> tuple[np.ndarray, np
 
 
 class _Masks:
-    """One boolean mask over the found rows per selected facet."""
+    """One boolean mask over all snapshot rows per selected facet."""
 
-    def __init__(self, statement: Statement, snap: snapshots.Snapshot, rows: np.ndarray) -> None:
+    def __init__(self, statement: Statement, snap: snapshots.Snapshot) -> None:
         self.snap = snap
-        self.rows = rows
         self.masks: dict[str, np.ndarray] = {}
         for param in FACET_PARAMS:
             keys = list(statement.f.facet_values(param)[:MAX_VALUES_PER_FACET])
@@ -132,14 +131,14 @@ class _Masks:
             chosen = np.isin(pairs.codes, [i for i, v in enumerate(pairs.values) if v in refs])
             has = np.zeros(self.snap.size, dtype=bool)
             has[pairs.rows[chosen]] = True
-            in_rows: np.ndarray = has[self.rows]
-            return in_rows
+            return has
         column = self.snap.columns[_COLUMN[param]]
-        mask: np.ndarray = np.isin(column.codes[self.rows], column.codes_of(refs))
+        mask: np.ndarray = np.isin(column.codes, column.codes_of(refs))
         return mask
 
     def all_but(self, skip: str | None = None) -> np.ndarray:
-        mask = np.ones(len(self.rows), dtype=bool)
+        """Rows passing every selection but `skip`'s."""
+        mask = np.ones(self.snap.size, dtype=bool)
         for param, own in self.masks.items():
             if param != skip:
                 mask &= own
@@ -215,42 +214,38 @@ def run(statement: Statement, *, facets: Sequence[str], limit: int | None, offse
     """Count, page of ids (if `limit`) and facet counts (value ref → count) for the statement."""
     snap = snapshots.current()
     plan = statement.plan
+    masks = _Masks(statement, snap)
+    passing = masks.all_but()
     wants_ranking = limit is not None and statement.ranked
-    # Without facet filters almost every hit is chosen: rank in the same statement as the match.
-    # With them, rank afterwards, as deep as the filters' share of the hits requires.
-    asked: int | None = RANKED_CANDIDATES if wants_ranking and not statement.conditions else 0
+    # How many ranked ids to ask for with the hits (one statement): enough for the page if the
+    # filters keep the same share of the hits as of all public measures.
+    share = int(passing.sum())
+    asked = _candidates(snap.size, share, offset + (limit or 0)) if wants_ranking and share else 0
     order: np.ndarray | None = None
-    hits = 0
     if plan is None:
         rows = np.arange(snap.size, dtype=np.int64)
     else:
         hit_ids, order = text_hits(plan, ranked=asked)
-        hits = len(hit_ids)
         rows = np.unique(snap.rows_of(hit_ids))
-    masks = _Masks(statement, snap, rows)
-    chosen = rows[masks.all_but()]
+    chosen = rows[passing[rows]]
     result = Result(count=len(chosen))
     for param in facets:
-        subset = chosen if param not in masks.masks else rows[masks.all_but(param)]
+        subset = chosen if param not in masks.masks else rows[masks.all_but(param)[rows]]
         result.counts[param] = _count(snap, param, subset, statement.catalogue)
     if limit is None or not len(chosen):
         return result
-    if wants_ranking and plan is not None:
-        if order is None:
-            asked = _candidates(hits, len(chosen), offset + limit)
-            _, order = text_hits(plan, ranked=asked)
-        ranked = (order if order is not None else np.empty(0, dtype=np.int64), asked)
-        result.page_ids = _ranked_page(plan, snap, chosen, ranked, limit, offset)
+    if wants_ranking and plan is not None and order is not None:
+        result.page_ids = _ranked_page(plan, snap, chosen, (order, asked), limit, offset)
     else:
         sort = statement.f.sort if statement.f.sort != "relevance" else "nap_i"
         result.page_ids = _sorted_page(snap, sort, chosen, limit, offset)
     return result
 
 
-def _candidates(hits: int, chosen: int, wanted: int) -> int | None:
+def _candidates(total: int, chosen: int, wanted: int) -> int | None:
     """How many ranked ids to ask for so that `wanted` of them are likely chosen (None: all).
 
-    Twice what the chosen share of the hits suggests, at least RANKED_CANDIDATES.
+    Twice what the chosen share suggests, at least RANKED_CANDIDATES.
     """
-    needed = max(int(wanted * hits / chosen * 2), RANKED_CANDIDATES)
-    return needed if needed < hits else None
+    needed = max(int(wanted * total / chosen * 2), RANKED_CANDIDATES)
+    return needed if needed < total else None
