@@ -1,15 +1,17 @@
 """Count, page and facet counts of one search, computed over the snapshot of public measures.
 
 The database answers the text part only (isi.search.engine's text plan): the ids of every hit,
-as one comma-separated string, and — when the page is ordered by relevance — the best-ranked
-ids, numbered. Everything else happens on the arrays of isi.search.snapshot:
+as one comma-separated string, and the ranking where the page is ordered by relevance.
+Everything else happens on the arrays of isi.search.snapshot:
 
 - the hits are mapped to snapshot rows (a hit that is not public has no row and drops out);
-- each selected facet becomes a boolean mask over those rows; a facet is counted under every
-  mask but its own (disjunctive multi-select), with `np.bincount`;
-- the page: by relevance, the first `offset + limit` ranked ids that pass every mask (asking
-  the database for the full ranking only when its first `RANKED_CANDIDATES` do not hold
-  enough); in other orders, the rows with the smallest positions in the snapshot's order.
+- each selected facet is a boolean mask over the rows; a facet is counted under every mask but
+  its own (disjunctive multi-select), with `np.bincount`;
+- the page by relevance: without facet filters, the best `RANKED_CANDIDATES` ids come with the
+  hits (one statement) and the page is the first of them that are public (the whole ranking
+  is asked for only when they run out: deep pages); with facet filters, a second statement
+  ranks exactly the chosen hits (`WHERE id IN` them), so bm25 / ts_rank is computed for those
+  only. In other orders: the chosen rows with the smallest places in the snapshot's order.
 
 The result equals what one SQL statement over the measures would give (tests compare it with
 the ORM on SQLite and PostgreSQL); it is faster because a broad query no longer probes an index
@@ -22,6 +24,7 @@ for each of tens of thousands of hits (bench/README.md).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -34,8 +37,7 @@ from isi.search import snapshot as snapshots
 from isi.search.engine import MAX_VALUES_PER_FACET, Result, Statement, TextPlan
 from isi.search.filters import FACET_PARAMS
 
-# The ranked ids asked for first: enough for the first pages under almost any filter; deeper
-# pages or narrow filters fetch the whole ranking.
+# Ranked ids fetched with the hits when no facet filter narrows them: enough for the first pages.
 RANKED_CANDIDATES = 1000
 PG_WORK_MEM = "64MB"  # for the text statement: its CTE and sort stay in memory
 
@@ -177,24 +179,33 @@ def _first(ordered_rows: np.ndarray, allowed: np.ndarray, wanted: int) -> np.nda
     return first
 
 
-def _ranked_page(
-    plan: TextPlan,
-    snap: snapshots.Snapshot,
-    chosen: np.ndarray,
-    ranked: tuple[np.ndarray, int | None],
-    limit: int,
-    offset: int,
-) -> list[int]:
-    """The page by relevance: the first ranked ids that are chosen; from the whole ranking if the
-    `asked` best ones fall short."""
-    order, asked = ranked
+def ranked_among(plan: TextPlan, ids: np.ndarray, wanted: int) -> list[int]:
+    """The `wanted` best-ranked of the given hit ids, in order: the text matched again, only they ranked."""
+    hits_sql, params = plan.sql(ranked=True)
+    value: Any
+    if connection.vendor == "postgresql":
+        among, value = "h.id = ANY(%s)", [int(pk) for pk in ids]
+    else:
+        # The unary plus keeps SQLite from driving the FTS5 match once per listed id.
+        among, value = "+h.id IN (SELECT value FROM json_each(%s))", json.dumps(ids.tolist())
+    rows = _fetch(
+        f"SELECT h.id FROM ({hits_sql}) h WHERE {among} ORDER BY h.score DESC, h.id LIMIT %s",
+        [*params, value, wanted],
+    )
+    return [int(pk) for (pk,) in rows]
+
+
+def _best_public(
+    plan: TextPlan, snap: snapshots.Snapshot, chosen: np.ndarray, order: np.ndarray, wanted: int
+) -> np.ndarray:
+    """The first `wanted` chosen rows in the ranking; the whole ranking if the first ids fall short."""
     allowed = np.zeros(snap.size, dtype=bool)
     allowed[chosen] = True
-    rows = _first(snap.rows_of(order), allowed, offset + limit)
-    if len(rows) < offset + limit and asked is not None and len(order) >= asked:
+    rows = _first(snap.rows_of(order), allowed, wanted)
+    if len(rows) < wanted and len(order) >= RANKED_CANDIDATES:
         _, everything = text_hits(plan, ranked=None)
-        rows = _first(snap.rows_of(everything if everything is not None else order), allowed, offset + limit)
-    return [int(pk) for pk in snap.ids[rows[offset:]]]
+        rows = _first(snap.rows_of(everything if everything is not None else order), allowed, wanted)
+    return rows
 
 
 def _sorted_page(
@@ -216,16 +227,13 @@ def run(statement: Statement, *, facets: Sequence[str], limit: int | None, offse
     plan = statement.plan
     masks = _Masks(statement, snap)
     passing = masks.all_but()
-    wants_ranking = limit is not None and statement.ranked
-    # How many ranked ids to ask for with the hits (one statement): enough for the page if the
-    # filters keep the same share of the hits as of all public measures.
-    share = int(passing.sum())
-    asked = _candidates(snap.size, share, offset + (limit or 0)) if wants_ranking and share else 0
+    by_relevance = limit is not None and statement.ranked
     order: np.ndarray | None = None
     if plan is None:
         rows = np.arange(snap.size, dtype=np.int64)
     else:
-        hit_ids, order = text_hits(plan, ranked=asked)
+        at_once = RANKED_CANDIDATES if by_relevance and not masks.masks else 0
+        hit_ids, order = text_hits(plan, ranked=at_once)
         rows = np.unique(snap.rows_of(hit_ids))
     chosen = rows[passing[rows]]
     result = Result(count=len(chosen))
@@ -234,18 +242,13 @@ def run(statement: Statement, *, facets: Sequence[str], limit: int | None, offse
         result.counts[param] = _count(snap, param, subset, statement.catalogue)
     if limit is None or not len(chosen):
         return result
-    if wants_ranking and plan is not None and order is not None:
-        result.page_ids = _ranked_page(plan, snap, chosen, (order, asked), limit, offset)
+    if by_relevance and plan is not None:
+        if order is not None:
+            best = snap.ids[_best_public(plan, snap, chosen, order, offset + limit)]
+        else:
+            best = np.array(ranked_among(plan, snap.ids[chosen], offset + limit), dtype=np.int64)
+        result.page_ids = [int(pk) for pk in best[offset:]]
     else:
         sort = statement.f.sort if statement.f.sort != "relevance" else "nap_i"
         result.page_ids = _sorted_page(snap, sort, chosen, limit, offset)
     return result
-
-
-def _candidates(total: int, chosen: int, wanted: int) -> int | None:
-    """How many ranked ids to ask for so that `wanted` of them are likely chosen (None: all).
-
-    Twice what the chosen share suggests, at least RANKED_CANDIDATES.
-    """
-    needed = max(int(wanted * total / chosen * 2), RANKED_CANDIDATES)
-    return needed if needed < total else None
