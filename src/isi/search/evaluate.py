@@ -54,10 +54,6 @@ _COLUMN = {
 }
 
 
-def _ids(text: str | None) -> np.ndarray:
-    return np.fromstring(text or "", dtype=np.int64, sep=",")
-
-
 def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
@@ -71,10 +67,6 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return rows
 
 
-def _concat() -> str:
-    return "string_agg(CAST(id AS TEXT), ',')" if connection.vendor == "postgresql" else "group_concat(id)"
-
-
 def text_hits(plan: TextPlan, *, ranked: int | None = 0) -> tuple[np.ndarray, np.ndarray | None]:
     """All hit ids (any order) and, if `ranked` is not 0, the best-ranked ids in order.
 
@@ -82,19 +74,19 @@ def text_hits(plan: TextPlan, *, ranked: int | None = 0) -> tuple[np.ndarray, np
     """
     hits_sql, params = plan.sql(ranked=ranked != 0)
     if ranked == 0:
-        rows = _fetch(f"SELECT {_concat()} FROM ({hits_sql}) h", params)
-        return _ids(rows[0][0] if rows else None), None
+        rows = _fetch(f"SELECT {snapshots.concat('CAST(id AS TEXT)')} FROM ({hits_sql}) h", params)
+        return snapshots.ints(rows[0][0] if rows else None), None
     limit = "" if ranked is None else " LIMIT %s"
     rows = _fetch(
         f"WITH h AS MATERIALIZED ({hits_sql}) "
-        f"SELECT 0, (SELECT {_concat()} FROM h) UNION ALL "
+        f"SELECT 0, (SELECT {snapshots.concat('CAST(id AS TEXT)')} FROM h) UNION ALL "
         "SELECT ROW_NUMBER() OVER (ORDER BY t.score DESC, t.id), CAST(t.id AS TEXT) "
         f"FROM (SELECT id, score FROM h ORDER BY score DESC, id{limit}) t",
         [*params, *([] if ranked is None else [ranked])],
     )
     everything = next((text for number, text in rows if number == 0), None)
     order = np.array([int(text) for _, text in sorted(r for r in rows if r[0] != 0)], dtype=np.int64)
-    return _ids(everything), order
+    return snapshots.ints(everything), order
 
 
 class _Masks:

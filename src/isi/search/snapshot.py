@@ -101,19 +101,22 @@ def _read_columns(
     """
     # No ORDER BY: the aggregates of one group see the rows in the same order, which keeps the
     # columns aligned (an ORDER BY per aggregate would sort each on its own, ties apart).
-    function = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-    parts = [
-        f"{function}(COALESCE(CAST({c} AS TEXT), {"''" if c in TEXT_COLUMNS else "'-1'"}), ',')"
-        for c in columns
-    ]
+    parts = [concat(f"COALESCE(CAST({c} AS TEXT), {"''" if c in TEXT_COLUMNS else "'-1'"})") for c in columns]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)} FROM {table}{where}", params)  # noqa: S608 - constants
         row = cursor.fetchone()
     return [text or "" for text in row]
 
 
-def _ints(text: str) -> np.ndarray:
-    return np.fromstring(text, dtype=np.int64, sep=",")
+def concat(text_expression: str) -> str:
+    """The aggregate joining a text column with commas, in this database's dialect."""
+    function = "string_agg" if connection.vendor == "postgresql" else "group_concat"
+    return f"{function}({text_expression}, ',')"
+
+
+def ints(text: str | None) -> np.ndarray:
+    """Comma-separated integers (as `concat` gives them) as an array."""
+    return np.fromstring(text or "", dtype=np.int64, sep=",")
 
 
 @dataclass
@@ -165,9 +168,9 @@ class Snapshot:
         ids, places = _read_columns(f"({inner}) z", ["pk", "place"], params=params)
         # A row the numbering did not see (a write in between) goes last, by id.
         positions = np.arange(self.size, dtype=np.int64) + self.size + 1
-        rows = self.rows_at(_ints(ids))
+        rows = self.rows_at(ints(ids))
         found = rows >= 0
-        positions[rows[found]] = _ints(places)[found]
+        positions[rows[found]] = ints(places)[found]
         return positions
 
 
@@ -176,7 +179,7 @@ def build(current_token: tuple[object, ...]) -> Snapshot:
     # The same rule as Measure.objects.public() (rule 10); tests hold them equal.
     where = " WHERE publication = %s AND archived_at IS NULL"
     read = _read_columns(table, ["id", *COLUMNS.values()], where, [Measure.Publication.RELEASED])
-    unsorted = _ints(read[0])
+    unsorted = ints(read[0])
     order = np.argsort(unsorted, kind="stable")
     ids = unsorted[order]
     columns = {}
@@ -184,13 +187,13 @@ def build(current_token: tuple[object, ...]) -> Snapshot:
         if field_name in TEXT_COLUMNS:
             columns[name] = _column(np.array(text.split(",") if text else [], dtype=str)[order], missing="")
         else:
-            columns[name] = _column(_ints(text)[order], missing=-1)
+            columns[name] = _column(ints(text)[order], missing=-1)
     snapshot = Snapshot(current_token, ids, columns, {}, {})
     for param, through in PAIRS.items():
         measure_ids, values = _read_columns(through._meta.db_table, ["measure_id", PAIR_COLUMN[param]])
-        rows = snapshot.rows_at(_ints(measure_ids))
+        rows = snapshot.rows_at(ints(measure_ids))
         public = rows >= 0
-        column = _column(_ints(values)[public], missing=-1)
+        column = _column(ints(values)[public], missing=-1)
         snapshot.pairs[param] = Pairs(rows[public].astype(np.int32), column.codes, column.values)
     snapshot.regions.update(
         (pk, (code, land)) for pk, code, land in Region.objects.values_list("pk", "code", "land__code")
