@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from isi.coordination.models import ConsolidationProposal, OverlapCandidate, ProposalResponse
+from isi.core.visibility import may_see_title, unpublished_label
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
 
@@ -17,8 +18,14 @@ TEXTAREA = {"class": "kern-form-input__input", "rows": 5}
 
 
 class MeasureChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Labels name a measure through ``isi.core.visibility`` for the form's reader."""
+
+    reader: Any = None
+
     def label_from_instance(self, obj: Any) -> str:
         owner = obj.owner.short_name or obj.owner.name
+        if not may_see_title(self.reader, obj):
+            return f"{unpublished_label(obj.pk)} ({owner})"
         return f"{obj.title} (ID {obj.pk}, {owner})"
 
 
@@ -58,11 +65,12 @@ class ProposalForm(forms.Form):
     )
     candidate = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["measures"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
+        assert isinstance(field, MeasureChoiceField)
         field.queryset = choices
+        field.reader = user
 
 
 class AnswerForm(forms.Form):

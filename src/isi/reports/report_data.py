@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from isi.consultations.models import Consultation
 from isi.coordination.selectors import confirmed_overlaps, open_proposals
 from isi.core.models import ChangeRecord
+from isi.core.visibility import Labeller
 from isi.measures.models import Measure, MeasureQuerySet
 from isi.monitoring.evaluation.selectors import evaluation_overview
 from isi.organisations.models import Organisation
@@ -70,6 +71,24 @@ def scope_measures(ministry: Organisation | None) -> MeasureQuerySet:
     return Measure.objects.filter(
         Q(owner=ministry) | Q(owner__parent=ministry) | Q(owner__parent__parent=ministry)
     )
+
+
+class _AllTitles(Labeller):
+    """No reader given (internal use): every title as it is."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+
+    def prime(self, measure_ids: Any) -> None:
+        return None
+
+    def label(self, measure_id: int, title: str) -> str:
+        return title
+
+
+def _labeller(reader: Any) -> Labeller:
+    """Measure titles for the report's reader (``isi.core.visibility``); None: all titles."""
+    return _AllTitles() if reader is None else Labeller(reader)
 
 
 def _ministry_name(owner: Organisation) -> str:
@@ -143,7 +162,10 @@ def last_round_start(today: date) -> tuple[date, datetime, str]:
     )
 
 
-def changes_section(measures: MeasureQuerySet, since: datetime, since_label: str) -> tuple[Section, Table]:
+def changes_section(
+    measures: MeasureQuerySet, since: datetime, since_label: str, labels: Labeller | None = None
+) -> tuple[Section, Table]:
+    labels = labels or _AllTitles()
     ids = list(measures.values_list("pk", flat=True))
     records = list(
         ChangeRecord.objects.filter(object_type="measures.measure", object_id__in=ids, created_at__gte=since)
@@ -151,6 +173,7 @@ def changes_section(measures: MeasureQuerySet, since: datetime, since_label: str
         .order_by("-created_at", "-id")
     )
     actions = Counter(r.action for r in records)
+    labels.prime(r.object_id for r in records)
     columns = [
         Column(_("Zeitpunkt"), Kind.DATETIME, 18),
         Column(_("Maßnahme"), width=48),
@@ -161,7 +184,7 @@ def changes_section(measures: MeasureQuerySet, since: datetime, since_label: str
     rows = [
         [
             r.created_at,
-            r.object_repr,
+            labels.label(r.object_id, r.object_repr),
             r.get_action_display(),
             ", ".join(r.changed_fields()) if r.action == ChangeRecord.Action.UPDATE else "",
             r.actor.get_username() if r.actor else (r.source or "–"),
@@ -191,7 +214,8 @@ def changes_section(measures: MeasureQuerySet, since: datetime, since_label: str
     return section, full
 
 
-def consultations_section(measures: MeasureQuerySet, today: date) -> Section:
+def consultations_section(measures: MeasureQuerySet, today: date, labels: Labeller | None = None) -> Section:
+    labels = labels or _AllTitles()
     consultations = (
         Consultation.objects.filter(measure__in=measures.values("pk"))
         .exclude(state=Consultation.State.DECIDED)
@@ -199,9 +223,10 @@ def consultations_section(measures: MeasureQuerySet, today: date) -> Section:
         .annotate(comment_count=Count("comments"))
         .order_by("comment_until", "id")
     )
+    labels.prime(c.measure_id for c in consultations)
     rows = [
         [
-            c.measure.title,
+            labels.of(c.measure),
             _ministry_name(c.measure.owner),
             c.get_kind_display(),
             c.comment_until,
@@ -242,9 +267,14 @@ def _reason_text(reason: Any) -> str:
     return str(reason)
 
 
-def proposals_section(ministry: Organisation | None) -> Section:
+def proposals_section(ministry: Organisation | None, labels: Labeller | None = None) -> Section:
+    labels = labels or _AllTitles()
     proposals = list(open_proposals(owner=ministry))
     overlaps = list(confirmed_overlaps(owner=ministry))
+    labels.prime(
+        [i.measure_id for p in proposals for i in p.items.all()]
+        + [m for o in overlaps for m in (o.measure_a_id, o.measure_b_id)]
+    )
     proposal_table = Table(
         _("Offene Konsolidierungsvorschläge"),
         [
@@ -262,7 +292,7 @@ def proposals_section(ministry: Organisation | None) -> Section:
                 if p.proposer_organisation
                 else p.proposer.get_username(),
                 timezone.localtime(p.created_at).date(),
-                "; ".join(item.measure.title for item in p.items.all() if item.measure is not None),
+                "; ".join(labels.of(item.measure) for item in p.items.all() if item.measure is not None),
             ]
             for p in proposals
         ],
@@ -280,9 +310,9 @@ def proposals_section(ministry: Organisation | None) -> Section:
         ],
         [
             [
-                o.measure_a.title,
+                labels.of(o.measure_a),
                 _ministry_name(o.measure_a.owner),
-                o.measure_b.title,
+                labels.of(o.measure_b),
                 _ministry_name(o.measure_b.owner),
                 o.score,
                 "; ".join(filter(None, (_reason_text(r) for r in o.reasons or []))),
@@ -329,8 +359,12 @@ def coverage_section(measures: MeasureQuerySet) -> Section:
     )
 
 
-def evaluation_section(ministry: Organisation | None, today: date) -> Section:
+def evaluation_section(ministry: Organisation | None, today: date, labels: Labeller | None = None) -> Section:
+    labels = labels or _AllTitles()
     overview = evaluation_overview(owner=ministry, today=today, list_limit=None)
+    labels.prime(
+        [e.measure_id for e in overview.overdue] + [e.measure_id for e in overview.undecided_model_projects]
+    )
     ministry_table = Table(
         _("Erfolgskontrolle je Ressort"),
         [
@@ -361,7 +395,10 @@ def evaluation_section(ministry: Organisation | None, today: date) -> Section:
             Column(_("fällig am"), Kind.DATE, 12),
             Column(_("Tage überfällig"), Kind.INT, 12),
         ],
-        [[e.title, e.ministry, e.state_label, e.due_date, e.days_overdue] for e in overview.overdue],
+        [
+            [labels.label(e.measure_id, e.title), e.ministry, e.state_label, e.due_date, e.days_overdue]
+            for e in overview.overdue
+        ],
         empty_text=_("Keine überfälligen Erfolgskontrollen."),
     )
     model_table = Table(
@@ -373,7 +410,7 @@ def evaluation_section(ministry: Organisation | None, today: date) -> Section:
             Column(_("Erfolgskontrolle"), width=22),
         ],
         [
-            [e.title, e.ministry, e.test_phase_end, e.evaluation_state_label]
+            [labels.label(e.measure_id, e.title), e.ministry, e.test_phase_end, e.evaluation_state_label]
             for e in overview.undecided_model_projects
         ],
         empty_text=_("Keine offenen Entscheidungen."),
@@ -397,9 +434,14 @@ Progress = Callable[[int, str], None]
 
 
 def build_report(
-    ministry: Organisation | None, *, progress: Progress | None = None
+    ministry: Organisation | None, *, progress: Progress | None = None, reader: Any = None
 ) -> tuple[ReportData, dict[str, Table]]:
-    """The report for one scope, and the full tables the XLSX gets instead of the PDF's cut ones."""
+    """The report for one scope, and the full tables the XLSX gets instead of the PDF's cut ones.
+
+    `reader`: the person the report is for; measures they may not see are named neutrally
+    ("Nicht veröffentlichte Maßnahme (ID n)"). None (internal use only): every title.
+    """
+    labels = _labeller(reader)
     step: Progress = progress or (lambda percent, label: None)
     now = timezone.now()
     today = timezone.localdate(now)
@@ -408,16 +450,16 @@ def build_report(
     step(10, _("Maßnahmen"))
     sections = [measures_section(measures)]
     step(20, _("Änderungen"))
-    changes, full_changes = changes_section(measures, since, since_label)
+    changes, full_changes = changes_section(measures, since, since_label, labels)
     sections.append(changes)
     step(30, _("Abstimmungen"))
-    sections.append(consultations_section(measures, today))
+    sections.append(consultations_section(measures, today, labels))
     step(40, _("Konsolidierung"))
-    sections.append(proposals_section(ministry))
+    sections.append(proposals_section(ministry, labels))
     step(50, _("Abdeckung"))
     sections.append(coverage_section(measures))
     step(60, _("Erfolgskontrolle"))
-    sections.append(evaluation_section(ministry, today))
+    sections.append(evaluation_section(ministry, today, labels))
     scope_name = ministry.name if ministry is not None else _("alle Ressorts")
     data = ReportData(
         title=_("Sachstand für die IMAG"),

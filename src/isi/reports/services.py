@@ -33,7 +33,7 @@ def report_build(job_id: int) -> None:
     from isi.reports.render import report_pdf, report_xlsx
     from isi.reports.report_data import build_report
 
-    job = ReportJob.objects.select_related("ministry").get(pk=job_id)
+    job = ReportJob.objects.select_related("ministry", "requested_by__organisation").get(pk=job_id)
     _update(job_id, state=ReportJob.State.RUNNING, progress=5, step="")
 
     def progress(percent: int, label: str) -> None:
@@ -41,7 +41,8 @@ def report_build(job_id: int) -> None:
 
     # The report is German whoever requested it (IMAG documents), whatever the worker's locale.
     with override("de"):
-        data, full_tables = build_report(job.ministry, progress=progress)
+        # Titles of measures the requester may not see are named neutrally (isi.core.visibility).
+        data, full_tables = build_report(job.ministry, progress=progress, reader=job.requested_by)
         progress(70, _("PDF"))
         pdf = report_pdf(data)
         progress(90, _("XLSX"))

@@ -30,6 +30,7 @@ from isi.coordination.views.common import is_htmx, safe_next, staff_required
 from isi.core.access import forbidden
 from isi.core.forms import apply_errors
 from isi.core.permissions import can_view_measure, visible_measures
+from isi.core.visibility import measure_label
 from isi.organisations.models import Organisation
 
 PAGE_SIZE = 25
@@ -170,8 +171,8 @@ def candidate_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Bewertung gespeichert: %(a)s ↔ %(b)s – %(decision)s")
                 % {
-                    "a": decided.measure_a.title,
-                    "b": decided.measure_b.title,
+                    "a": measure_label(request.user, decided.measure_a),
+                    "b": measure_label(request.user, decided.measure_b),
                     "decision": decided.get_decision_display(),
                 },
             )

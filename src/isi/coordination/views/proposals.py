@@ -31,6 +31,7 @@ from isi.coordination.views.common import staff_required
 from isi.core.access import forbidden
 from isi.core.forms import apply_errors
 from isi.core.permissions import can_change_measure, visible_measures
+from isi.core.visibility import shared_label
 
 SEARCH_LIMIT = 30
 
@@ -77,11 +78,13 @@ def proposal_create_view(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if request.method == "GET" and candidate is not None:
         selected = [candidate.measure_a_id, candidate.measure_b_id]
+        # The title goes to every owner (page and e-mail): a draft is named only neutrally, even if
+        # this user may see it, so the proposal never carries a draft title to another ministry.
         initial = {
             "candidate": candidate.pk,
             "measures": selected,
             "title": _("Abstimmung: %(a)s / %(b)s")
-            % {"a": candidate.measure_a.title[:130], "b": candidate.measure_b.title[:130]},
+            % {"a": shared_label(candidate.measure_a)[:130], "b": shared_label(candidate.measure_b)[:130]},
         }
     searching = request.method == "POST" and request.POST.get("action") == "search"
     found = _search(request.user, request.POST.get("q", "")) if searching else []
@@ -91,7 +94,7 @@ def proposal_create_view(request: HttpRequest) -> HttpResponse:
         .select_related("owner")
         .order_by("title")
     )
-    form = ProposalForm(request.POST or None, choices=choices, initial=initial)
+    form = ProposalForm(request.POST or None, choices=choices, initial=initial, user=request.user)
     if request.method == "POST" and not searching and form.is_valid():
         try:
             proposal = proposal_create(
@@ -111,7 +114,7 @@ def proposal_create_view(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("coordination:proposal", args=[proposal.pk]))
     if searching:
         # Re-show the form with the search results; nothing is validated or saved yet.
-        form = ProposalForm(request.POST, choices=choices)
+        form = ProposalForm(request.POST, choices=choices, user=request.user)
         form.errors.clear()
     context = {
         "form": form,
