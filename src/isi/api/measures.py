@@ -54,13 +54,20 @@ from isi.api.schemas import (
     MeasureWriteOut,
 )
 from isi.catalog.models import Area, Component, FundingProgramme, Level, Region, TargetGroup
+from isi.core.parsing import parse_int, parse_ints
 from isi.core.permissions import can_change_measure, can_create_measure, visible_measures
 from isi.measures.export import measure_to_export
 from isi.measures.facts import facts_from_measure
 from isi.measures.models import Evaluation, Measure, MeasureQuerySet
 from isi.measures.rules import MeasureFacts, TargetGroupRef, Violation, check_measure
 from isi.measures.selectors import measures_with_details
-from isi.measures.services import OrganisationRole, StaleVersion, measure_create, measure_update
+from isi.measures.services import (
+    ChangeNotPermitted,
+    OrganisationRole,
+    StaleVersion,
+    measure_create,
+    measure_update,
+)
 from isi.organisations.models import Organisation
 from isi.search.filters import FACET_PARAMS, MeasureFilter
 from isi.search.selectors import filtered_public_measures
@@ -185,12 +192,14 @@ def _facet_condition(param: str, values: Sequence[str]) -> Q:
     if param == "land":
         return Q(region__code__in=values) | Q(region__land__code__in=values)
     if param == "phase":
-        return Q(nap_i_theme__phase__number__in=[int(v) for v in values if v.isdigit() and len(v) < 6])
+        return Q(nap_i_theme__phase__number__in=parse_ints(values, max_digits=5))
     condition = Q(pk__in=[])
     for value in values:  # theme: "phase.position"
         phase, _, position = value.partition(".")
-        if phase.isdigit() and position.isdigit() and len(phase) < 6 and len(position) < 6:
-            condition |= Q(nap_i_theme__phase__number=int(phase), nap_i_theme__position=int(position))
+        phase_number = parse_int(phase, max_digits=5)
+        position_number = parse_int(position, max_digits=5)
+        if phase_number is not None and position_number is not None:
+            condition |= Q(nap_i_theme__phase__number=phase_number, nap_i_theme__position=position_number)
     return condition
 
 
@@ -448,6 +457,9 @@ def patch_measure(request: HttpRequest, measure_id: int, payload: MeasurePatchIn
         )
     except StaleVersion as exc:
         raise conflict(exc) from exc
+    except ChangeNotPermitted as exc:
+        # Field-level permissions (isi.core.permissions): e.g. an implementer sending `owner`.
+        raise ApiError(403, str(exc)) from exc
     return _written(updated.pk, [v for v in found if v not in blocking])
 
 

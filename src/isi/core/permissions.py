@@ -9,10 +9,21 @@ yields exactly the measures a user may see, so lists never show what a detail pa
   ministry's agencies; an agency sees and changes what it owns or implements; Länder and Kommunen
   editors likewise for their own organisation.
 - Coordination does not change measures: the owning ministry decides (Art. 65 GG).
+
+Field-level rules (every write channel asks `forbidden_measure_fields`, and the write service
+`isi.measures.services` enforces it, so no channel can forget):
+
+- The owner is never changed by an edit. Only a succession recorded by coordination (or an admin)
+  moves a measure to another owner.
+- Publication, archive, level and the list of organisations belong to the owning side: the owner
+  itself or the ministry above it. An organisation that only implements a measure may change its
+  content, never who owns it, who may edit it, whether the public sees it, or whether it exists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
@@ -96,6 +107,94 @@ def can_create_measure(user: Any, owner: Organisation | None = None) -> bool:
     if staff.role == User.Role.DESK_OFFICER:
         return owner == org or owner.ressort() == org
     return owner == org
+
+
+# Field names as in `isi.measures.snapshots.measure_snapshot` (what a change record compares).
+OWNER_FIELD = "owner"
+OWNING_SIDE_FIELDS = frozenset({"publication", "archived", "level", "organisations"})
+
+
+def is_owning_side(user: Any, measure: Measure) -> bool:
+    """The owner itself, a ministry above the owner, or an admin (not a mere implementer)."""
+    staff = staff_user(user)
+    if staff is None:
+        return False
+    if is_admin(staff):
+        return True
+    org = staff.organisation
+    if org is None or staff.role not in EDITING_ROLES:
+        return False
+    owner = measure.owner
+    if owner.pk == org.pk:
+        return True
+    if staff.role != User.Role.DESK_OFFICER:
+        return False
+    parent = owner.parent
+    return parent is not None and (parent.pk == org.pk or parent.parent_id == org.pk)
+
+
+def can_move_owner(user: Any) -> bool:
+    """Owners change through a recorded succession: coordination and admins record those."""
+    staff = staff_user(user)
+    return staff is not None and (is_admin(staff) or staff.role == User.Role.COORDINATION)
+
+
+def can_archive_measure(user: Any, measure: Measure) -> bool:
+    """Archive, restore from the archive: the owning side only (implementing is not owning)."""
+    return can_change_measure(user, measure) and is_owning_side(user, measure)
+
+
+def locked_measure_fields(user: Any, measure: Measure | None) -> frozenset[str]:
+    """The fields `user` may not change on `measure` (None: a new measure the user creates).
+
+    Forms do not render these fields, uploads and the API refuse them, the service enforces them.
+    """
+    if measure is None:
+        return frozenset()
+    staff = staff_user(user)
+    if staff is not None and is_admin(staff):
+        return frozenset()
+    if is_owning_side(user, measure):
+        return frozenset({OWNER_FIELD})
+    return frozenset({OWNER_FIELD, *OWNING_SIDE_FIELDS})
+
+
+@dataclass(frozen=True)
+class WritePolicy:
+    """What one user may change on one measure, decided on the measure as it was before the write.
+
+    `allowed` None means every field; otherwise only those fields (the empty set: none).
+    """
+
+    locked: frozenset[str] = frozenset()
+    allowed: frozenset[str] | None = None
+
+    def denied(self, changed: Iterable[str]) -> list[str]:
+        changed = set(changed)
+        refused = changed & self.locked
+        if self.allowed is not None:
+            refused |= changed - self.allowed
+        return sorted(refused)
+
+
+def measure_write_policy(user: Any, measure: Measure, *, succession: bool = False) -> WritePolicy:
+    """The fields `user` may change on `measure`, for any write channel.
+
+    `succession`: the write is a recorded succession, which moves the owner (and only that) when
+    the user may record successions.
+    """
+    if succession:
+        return WritePolicy(allowed=frozenset({OWNER_FIELD}) if can_move_owner(user) else frozenset())
+    if not can_change_measure(user, measure):
+        return WritePolicy(allowed=frozenset())
+    return WritePolicy(locked=locked_measure_fields(user, measure))
+
+
+def forbidden_measure_fields(
+    user: Any, measure: Measure, changed: Iterable[str], *, succession: bool = False
+) -> list[str]:
+    """Which of the `changed` fields `user` may not change on `measure` (empty: all allowed)."""
+    return measure_write_policy(user, measure, succession=succession).denied(changed)
 
 
 def can_manage_catalogues(user: Any) -> bool:

@@ -10,12 +10,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from isi.core.changes import record_change
 from isi.core.models import ChangeRecord
+from isi.core.permissions import WritePolicy, can_create_measure, measure_write_policy
 from isi.measures.models import Evaluation, Measure, MeasureOrganisation
 from isi.measures.snapshots import measure_snapshot
 from isi.search.indexing import reindex_measures
@@ -48,6 +50,46 @@ class StaleVersion(Exception):
             )[: max(1, measure.version - expected_version)]
         )
         super().__init__(f"Version {expected_version} ist veraltet; aktuell ist Version {measure.version}.")
+
+
+class ChangeNotPermitted(PermissionDenied):
+    """The actor may not change these fields of this measure; nothing was written."""
+
+    def __init__(self, fields: list[str]) -> None:
+        self.fields = fields
+        labels = ", ".join(field_label(name) for name in fields)
+        super().__init__(f"Diese Angaben dürfen Sie bei dieser Maßnahme nicht ändern: {labels}.")
+
+
+# Labels of snapshot keys that are not plain model fields.
+EXTRA_FIELD_LABELS = {"archived": "Archivierung", "organisations": "Beteiligte Organisationen"}
+
+
+def field_label(name: str) -> str:
+    """The German label of a snapshot key, for messages (never the internal name)."""
+    if name in EXTRA_FIELD_LABELS:
+        return EXTRA_FIELD_LABELS[name]
+    try:
+        field = Measure._meta.get_field(name)
+    except Exception:  # an unknown key: say something human rather than the key
+        return "weitere Angaben"
+    return str(getattr(field, "verbose_name", "weitere Angaben"))
+
+
+def _policy(actor: Any, measure: Measure, *, succession: bool = False) -> WritePolicy | None:
+    """The actor's write policy; None for system writes (imports, demo data: no person acts)."""
+    if actor is None:
+        return None
+    return measure_write_policy(actor, measure, succession=succession)
+
+
+def _enforce(policy: WritePolicy | None, before: dict[str, Any], after: dict[str, Any]) -> None:
+    if policy is None:
+        return
+    changed = [key for key in after if after[key] != before.get(key)]
+    denied = policy.denied(changed)
+    if denied:
+        raise ChangeNotPermitted(denied)
 
 
 # Keys of `changes` that are not plain model fields of Measure.
@@ -107,6 +149,8 @@ def measure_create(*, fields: dict[str, Any], actor: Any = None, source: str = "
     """Create a measure with its relations; `fields` uses model field names (+ M2M, organisations)."""
     measure = Measure()
     _apply(measure, fields)
+    if actor is not None and not can_create_measure(actor, measure.owner if measure.owner_id else None):
+        raise ChangeNotPermitted(["owner"])
     if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
         measure.released_at = timezone.now()
     measure.full_clean()
@@ -132,14 +176,19 @@ def measure_update(
     changes: dict[str, Any],
     actor: Any = None,
     source: str = "",
+    succession: bool = False,
 ) -> Measure:
     """Apply `changes` if the measure is still at `expected_version`; else raise StaleVersion.
 
     A change that alters nothing is not saved, does not bump the version and records nothing.
+    The actor's field permissions (`isi.core.permissions.measure_write_policy`) are enforced on
+    what really changed: `ChangeNotPermitted` and nothing written. `succession`: the write moves
+    the owner as part of a recorded succession (see isi.organisations.services).
     """
     measure = Measure.objects.select_for_update().get(pk=measure_id)
     if measure.version != expected_version:
         raise StaleVersion(measure, expected_version)
+    policy = _policy(actor, measure, succession=succession)
     before = measure_snapshot(measure)
     _apply(measure, changes)
     if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
@@ -149,6 +198,7 @@ def measure_update(
     _apply_relations(measure, changes)
     measure = Measure.objects.get(pk=measure.pk)
     after = measure_snapshot(measure)
+    _enforce(policy, before, after)
     if after == before:
         # Roll back the no-op save so updated_at stays as it was.
         transaction.set_rollback(True)
@@ -178,6 +228,7 @@ def _set_archived(
     if (measure.archived_at is not None) == archive:
         return measure
     before = measure_snapshot(measure)
+    _enforce(_policy(actor, measure), before, {**before, "archived": archive})
     archived_at = timezone.now() if archive else None
     bumped = Measure.objects.filter(pk=measure.pk, version=expected_version).update(
         archived_at=archived_at, version=F("version") + 1, updated_at=timezone.now()

@@ -74,6 +74,7 @@ def record_succession(
             changes={"owner": successor},
             actor=actor,
             source=source,
+            succession=True,
         )
     if whole:
         valid_until = effective_on - timedelta(days=1)

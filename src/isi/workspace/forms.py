@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from isi.catalog.models import TargetGroup
+from isi.core.parsing import is_int
 from isi.measures.models import Evaluation, Measure, MeasureOrganisation
 from isi.measures.rules import ERROR, MeasureFacts, TargetGroupRef, Violation, check_measure
 from isi.measures.services import OrganisationRole
@@ -147,10 +148,14 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
         similar_ids: tuple[int, ...] = (),
         is_new: bool = False,
         today: date | None = None,
+        locked: frozenset[str] = frozenset(),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.is_new = is_new
+        # Fields this user may not change (isi.core.permissions.locked_measure_fields): not
+        # rendered, not read from the request, shown read-only by the template.
+        self.locked = locked
         self.similar_ids = similar_ids
         self.today = today or timezone.localdate()
         self.warnings: list[Violation] = []
@@ -164,7 +169,11 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
             if evaluation is not None:
                 for name, form_name in EVALUATION_FORM_FIELDS.items():
                     self.initial[form_name] = getattr(evaluation, name)
-        self._add_organisation_rows()
+        for name in locked & set(self.fields):
+            del self.fields[name]
+        self.organisation_rows: list[tuple[str, str]] = []
+        if "organisations" not in locked:
+            self._add_organisation_rows()
         for name, bound in self.fields.items():
             widget = bound.widget
             if isinstance(widget, (forms.CheckboxSelectMultiple, forms.CheckboxInput)):
@@ -183,10 +192,9 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         count = len(links) + EXTRA_ORGANISATION_ROWS
         if self.is_bound:
-            posted = [k for k in self.data if k.startswith("org_") and k[4:].isdigit()]
+            posted = [k for k in self.data if k.startswith("org_") and is_int(k[4:], max_digits=4)]
             count = max(count, len(posted))
         organisations = Organisation.objects.order_by("name")
-        self.organisation_rows: list[tuple[str, str]] = []
         for index in range(1, min(count, 50) + 1):
             org_name, role_name = f"org_{index}", f"orgrole_{index}"
             self.fields[org_name] = forms.ModelChoiceField(
@@ -209,7 +217,27 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
         return [(self[org], self[role]) for org, role in self.organisation_rows]
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
-        return [(legend, [self[name] for name in names]) for legend, names in SECTIONS]
+        sections = [
+            (legend, [self[name] for name in names if name in self.fields]) for legend, names in SECTIONS
+        ]
+        return [(legend, fields) for legend, fields in sections if fields]
+
+    def locked_values(self) -> list[tuple[str, str]]:
+        """(label, current value) of the locked fields, for a read-only display."""
+        instance = self.instance
+        shown: list[tuple[str, str]] = []
+        for name in ("owner", "level", "publication"):
+            if name in self.locked and instance.pk:
+                field = Measure._meta.get_field(name)
+                value = getattr(instance, f"get_{name}_display", lambda n=name: getattr(instance, n))()
+                shown.append((str(getattr(field, "verbose_name", name)), str(value)))
+        if "organisations" in self.locked and instance.pk:
+            names = ", ".join(
+                f"{link.organisation.name} ({link.get_role_display()})"
+                for link in instance.organisation_links.select_related("organisation")
+            )
+            shown.append((str(_("Beteiligte Organisationen")), names or "–"))
+        return shown
 
     def facts(self, data: dict[str, Any]) -> MeasureFacts:
         """The rules' facts from the cleaned data (no unsaved model needed)."""
@@ -268,7 +296,12 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         if self.errors:
             return data
-        for found in check_measure(self.facts(data), today=self.today):
+        # The rules judge the whole measure: locked fields count with their current values.
+        judged = dict(data)
+        if self.instance.pk:
+            for name in self.locked & set(MEASURE_FIELDS):
+                judged[name] = getattr(self.instance, name)
+        for found in check_measure(self.facts(judged), today=self.today):
             if found.severity == ERROR:
                 self.rule_errors.append(found)
                 field = self._form_field(found)
@@ -297,9 +330,13 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
     def changes(self) -> dict[str, Any]:
         """What to hand to measure_create / measure_update."""
         data = self.cleaned_data
-        changes: dict[str, Any] = {name: data[name] for name in MEASURE_FIELDS if name in data}
+        changes: dict[str, Any] = {
+            name: data[name] for name in MEASURE_FIELDS if name in data and name not in self.locked
+        }
         for name in ("areas", "target_groups", "funding_programmes"):
             changes[name] = list(data.get(name) or [])
+        if "organisations" in self.locked:
+            return self._evaluation_changes(changes)
         links: list[OrganisationRole] = []
         for org_name, role_name in self.organisation_rows:
             organisation = data.get(org_name)
@@ -308,6 +345,10 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
                     OrganisationRole(organisation.pk, data.get(role_name) or MeasureOrganisation.Role.PARTNER)
                 )
         changes["organisations"] = links
+        return self._evaluation_changes(changes)
+
+    def _evaluation_changes(self, changes: dict[str, Any]) -> dict[str, Any]:
+        data = self.cleaned_data
         state = data.get("eval_state")
         if state:
             changes["evaluation"] = {

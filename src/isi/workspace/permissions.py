@@ -8,14 +8,15 @@ from django.db.models import Q
 
 from isi.accounts.models import User
 from isi.core.permissions import (
+    can_archive_measure,
     can_change_measure,
     can_create_measure,
     can_view_measure,
     is_admin,
+    locked_measure_fields,
     staff_user,
     visible_measures,
 )
-from isi.measures.models import Measure
 from isi.organisations.models import Organisation
 
 STAFF_ROLES = frozenset(User.Role.values)
@@ -26,6 +27,7 @@ __all__ = [
     "can_create_measure",
     "can_use_workspace",
     "can_view_measure",
+    "locked_measure_fields",
     "ownable_organisations",
     "visible_measures",
 ]
@@ -35,22 +37,6 @@ def can_use_workspace(user: Any) -> bool:
     """Signed in, active and holding a staff role."""
     staff = staff_user(user)
     return staff is not None and (is_admin(staff) or staff.role in STAFF_ROLES)
-
-
-def can_archive_measure(user: Any, measure: Measure) -> bool:
-    """Archive and restore from archive: the owners and admins.
-
-    A ministry owns its measures and those of its agencies; an agency archives only what it owns
-    itself (implementing a measure lets it edit, not archive it).
-    """
-    if not can_change_measure(user, measure):
-        return False
-    staff = staff_user(user)
-    if staff is None:
-        return False
-    if is_admin(staff) or staff.role != User.Role.AGENCY:
-        return True
-    return staff.organisation_id is not None and measure.owner_id == staff.organisation_id
 
 
 def ownable_organisations(user: Any) -> Any:

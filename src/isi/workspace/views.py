@@ -25,12 +25,14 @@ from isi.core.access import forbidden, require_access
 from isi.core.audit import log_denied
 from isi.core.changes import history_of
 from isi.core.models import ChangeRecord
+from isi.core.parsing import parse_int, parse_ints
 from isi.measures.facts import facts_from_measure
 from isi.measures.history import diff_snapshots, measure_namer, model_labels, snapshot_to_changes
 from isi.measures.models import Measure
 from isi.measures.rules import check_measure, review_due
 from isi.measures.selectors import measures_with_details
 from isi.measures.services import (
+    ChangeNotPermitted,
     StaleVersion,
     measure_archive,
     measure_create,
@@ -46,6 +48,7 @@ from isi.workspace.permissions import (
     can_change_measure,
     can_create_measure,
     can_use_workspace,
+    locked_measure_fields,
     ownable_organisations,
     visible_measures,
 )
@@ -95,7 +98,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
     qs = staff_filter.apply(visible_measures(request.user), today=today)
     raw_page = request.GET.get("seite", "1")
     paginator = Paginator(measures_with_details(qs), PAGE_SIZE)
-    page = paginator.get_page(int(raw_page) if raw_page.isdigit() else 1)
+    page = paginator.get_page(parse_int(raw_page) or 1)
     rows = [{"measure": m, "needs_review": review_due(m.last_reviewed_at, today)} for m in page.object_list]
     base = staff_filter.querystring()
     context = {
@@ -219,11 +222,11 @@ def object_history(request: HttpRequest, object_type: str, object_id: int) -> Ht
 
 
 def _int_or_none(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return parse_int(raw, max_digits=11)
 
 
 def _ints(raws: list[str]) -> list[int]:
-    return [int(raw) for raw in raws if raw.isdigit() and len(raw) < 12]
+    return parse_ints(raws, max_digits=11)
 
 
 def _similar_for(request: HttpRequest, title: str, summary: str, **kwargs: Any) -> list[SimilarMeasure]:
@@ -330,14 +333,14 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _visible_measure(request, pk)
     if not can_change_measure(request.user, measure):
         return _forbidden(request, f"measure#{pk} change")
-    owners = ownable_organisations(request.user) | Organisation.objects.filter(pk=measure.owner_id)
+    # The owner is never changed here (a succession moves measures); an implementer does not
+    # see the owning side's fields at all (isi.core.permissions.locked_measure_fields).
+    locked = locked_measure_fields(request.user, measure)
+    owners = Organisation.objects.filter(pk=measure.owner_id)
     conflict: list[dict[str, Any]] | None = None
     if request.method == "POST":
-        form = MeasureForm(request.POST, instance=measure, owners=owners.distinct())
+        form = MeasureForm(request.POST, instance=measure, owners=owners, locked=locked)
         if form.is_valid():
-            owner = form.cleaned_data["owner"]
-            if owner.pk != measure.owner_id and not can_create_measure(request.user, owner):
-                return _forbidden(request, f"measure#{pk} owner={owner.pk}")
             version = form.cleaned_data.get("version") or 0
             try:
                 with transaction.atomic():
@@ -354,7 +357,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 # after the user has seen what the other person changed.
                 data = request.POST.copy()
                 data["version"] = str(exc.current_version)
-                form = MeasureForm(data, instance=Measure.objects.get(pk=pk), owners=owners.distinct())
+                form = MeasureForm(data, instance=Measure.objects.get(pk=pk), owners=owners, locked=locked)
                 form.is_valid()
                 status = 409
                 return render(
@@ -363,12 +366,14 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     {"form": form, "measure": measure, "conflict": conflict},
                     status=status,
                 )
+            except ChangeNotPermitted as exc:
+                return _forbidden(request, f"measure#{pk} fields={','.join(exc.fields)}")
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 return HttpResponseRedirect(reverse("workspace:measure_detail", args=[pk]))
     else:
-        form = MeasureForm(instance=measure, owners=owners.distinct())
+        form = MeasureForm(instance=measure, owners=owners, locked=locked)
     return render(
         request, "workspace/measure_form.html", {"form": form, "measure": measure, "conflict": conflict}
     )
@@ -379,7 +384,8 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _posted_version(request: HttpRequest) -> int:
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else -1
+    version = parse_int(raw)
+    return -1 if version is None else version
 
 
 @staff_required
@@ -411,6 +417,8 @@ def measure_restore(request: HttpRequest, pk: int, record_id: int) -> HttpRespon
         except StaleVersion:
             error = _("Die Maßnahme wurde inzwischen geändert. Bitte prüfen Sie die Vorschau erneut.")
             measure = _visible_measure(request, pk)
+        except ChangeNotPermitted as exc:
+            error = str(exc)
         except ValidationError as exc:
             error = "; ".join(exc.messages)
         else:
@@ -436,6 +444,8 @@ def measure_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleVersion:
             error = _("Die Maßnahme wurde inzwischen geändert. Bitte laden Sie die Seite neu.")
             measure = _visible_measure(request, pk)
+        except ChangeNotPermitted as exc:
+            return _forbidden(request, f"measure#{pk} archive fields={','.join(exc.fields)}")
         else:
             return HttpResponseRedirect(reverse("workspace:measure_detail", args=[pk]))
     return render(

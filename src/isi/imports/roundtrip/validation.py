@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from isi.core.audit import log_denied
+from isi.core.permissions import forbidden_measure_fields
 from isi.imports.roundtrip import permissions
 from isi.imports.roundtrip.columns import (
     BY_FIELD,
@@ -178,6 +180,8 @@ def validate_rows(
     lookups = catalogue_lookups()
     today = timezone.localdate()
     seen_ids: set[int] = set()
+    error_limit = max_errors()
+    error_total = len(errors)
     for done, (number, values) in enumerate(rows, start=1):
         entry = _validate_row(
             number,
@@ -197,11 +201,27 @@ def validate_rows(
             preview["unchanged"] += 1
         else:
             preview["rows"].append(entry[0])
+            error_total += len(entry[0]["errors"])
             if entry[1] is not None:
                 validation.plan.append(entry[1])
         if progress is not None and (done % 25 == 0 or done == len(rows)):
             progress(done, len(rows))
+        if error_total >= error_limit and done < len(rows):
+            # Enough to correct: the rest is not checked and the preview stays small.
+            preview["file_errors"].append(
+                _error(
+                    None,
+                    "—",
+                    "Fehlergrenze",
+                    f"Mindestens {error_total} Fehler: die Prüfung wurde nach Zeile {number} abgebrochen. "
+                    "Bitte diese Fehler beheben und die Datei erneut hochladen.",
+                )
+            )
+            preview["truncated"] = True
+            break
     for measure_id, (number, _) in sorted(evaluations.items()):
+        if preview.get("truncated") or len(preview["file_errors"]) >= error_limit:
+            break
         if measure_id not in seen_ids:
             preview["file_errors"].append(
                 _error(
@@ -212,6 +232,11 @@ def validate_rows(
                 )
             )
     return _finish(validation)
+
+
+def max_errors() -> int:
+    """Errors after which the validation stops (the preview stores at most these)."""
+    return int(getattr(settings, "ISI_ROUNDTRIP_MAX_ERRORS", 500))
 
 
 def _evaluation_rows(
@@ -411,6 +436,17 @@ def _validate_row(
             changes["evaluation"] = new_evaluation
     if not changes and not entry["errors"]:
         return None
+    # Field-level permissions, the same ones the write service enforces: an implementer's sheet
+    # may not withdraw or release the owner's measure.
+    for refused in forbidden_measure_fields(user, measure, set(changes) - {"evaluation"}):
+        entry["errors"].append(
+            _error(
+                number,
+                _column_name(refused),
+                "Berechtigung",
+                f"Die Angabe „{_column_name(refused)}“ ändert nur die federführende Stelle.",
+            )
+        )
     if changes and measure.archived_at is not None:
         entry["errors"].append(
             _error(
