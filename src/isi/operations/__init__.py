@@ -1,0 +1,1 @@
+"""Service concerns: backups, health, metrics, logs and the production server."""
