@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "isi.reports",
     "isi.monitoring",
     "isi.portal",
+    "isi.operations",
     "django_tasks_db",
 ]
 
