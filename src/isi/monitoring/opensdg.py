@@ -39,6 +39,7 @@ RESERVED = (YEAR, GEOCODE, VALUE)
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 MAX_ROWS = 50_000
+MAX_COLUMNS = 50  # Year, GeoCode, Value and the categories
 MAX_CATEGORY_NAME = 60
 MAX_CATEGORY_VALUE = 100
 MAX_ERRORS = 200
@@ -162,6 +163,13 @@ def _check_header(header: list[str], errors: _Collector) -> list[str]:
                     row=1,
                     column=name,
                 )
+    if len(names) > MAX_COLUMNS:
+        errors.add(
+            _("Die Datei hat %(found)s Spalten; erlaubt sind höchstens %(max)s.")
+            % {"found": len(names), "max": MAX_COLUMNS},
+            row=1,
+        )
+        return names
     for required in (YEAR, VALUE):
         if required not in names:
             errors.add(_("Die Pflichtspalte „%(name)s“ fehlt.") % {"name": required}, row=1, column=required)
@@ -241,14 +249,21 @@ def parse(text: str, allowed_geo_codes: Iterable[str]) -> ParseResult:
     result.categories = [n for n in names if n not in RESERVED]
     rows: list[Row] = []
     first_seen: dict[tuple[int, str, str], int] = {}
+    records = 0
     try:
         for record in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in record):
                 continue  # blank lines (often at the end) are harmless
-            if len(rows) + len(result.errors) >= MAX_ROWS:
-                errors.add(
-                    _("Mehr als %(max)s Zeilen: bitte die Datei aufteilen.") % {"max": MAX_ROWS}, row=line
+            records += 1
+            if records > MAX_ROWS:
+                # Counted over all rows read, good or bad: the error list is capped, the file is not.
+                result.errors.insert(
+                    0,
+                    Problem(
+                        _("Mehr als %(max)s Zeilen: bitte die Datei aufteilen.") % {"max": MAX_ROWS},
+                        row=line,
+                    ),
                 )
                 break
             if len(record) != len(names):

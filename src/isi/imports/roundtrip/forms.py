@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from isi.imports.roundtrip.uploads import UploadRejected, inspect_upload, max_bytes
+from isi.imports.roundtrip.uploads import UploadRejected, max_bytes, scan_upload
 
 
 class UploadForm(forms.Form):
@@ -24,6 +24,7 @@ class UploadForm(forms.Form):
         ) % {"mb": megabytes}
 
     kind: str = ""
+    rows: int = 0
     content: bytes = b""
     rejection: UploadRejected | None = None
 
@@ -36,9 +37,11 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(self.rejection.message)
         data = upload.read(max_bytes() + 1)
         try:
-            self.kind = inspect_upload(upload.name or "", data)
+            inspection = scan_upload(upload.name or "", data)
         except UploadRejected as exc:
             self.rejection = exc
             raise forms.ValidationError(exc.message) from exc
+        self.kind = inspection.kind
+        self.rows = inspection.rows
         self.content = data
         return upload

@@ -3,6 +3,7 @@ transaction: the whole upload applies, or nothing does."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -11,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from isi.imports.models import UploadJob
-from isi.imports.roundtrip.csvio import decode_csv, read_csv
-from isi.imports.roundtrip.uploads import CSV
+from isi.imports.roundtrip.csvio import CsvError, decode_csv, read_csv
+from isi.imports.roundtrip.uploads import CSV, max_columns, max_rows
 from isi.imports.roundtrip.validation import Validation, validate_rows
 from isi.imports.roundtrip.xlsx import Table, WorkbookError, read_workbook
 from isi.measures.services import StaleVersion, measure_update
@@ -36,12 +37,26 @@ def background_threshold() -> int:
     return int(getattr(settings, "ISI_ROUNDTRIP_BACKGROUND_ROWS", 500))
 
 
-def read_rows(kind: str, data: bytes) -> tuple[Table, Table | None]:
-    """The main table and (XLSX only) the Erfolgskontrolle table of an upload."""
+def budget_seconds() -> float:
+    """Time budget of reading and validating one upload (in the background job)."""
+    return float(getattr(settings, "ISI_ROUNDTRIP_SECONDS", 300))
+
+
+class OverBudget(Exception):
+    pass
+
+
+def read_rows(kind: str, data: bytes, deadline: float | None = None) -> tuple[Table, Table | None]:
+    """The main table and (XLSX only) the Erfolgskontrolle table of an upload, within the row and
+    column limits. Raises WorkbookError (also for CSV) with a German message."""
+    limits = {"max_rows": max_rows(), "max_columns": max_columns()}
     if kind == CSV:
-        text, _ = decode_csv(data)
-        return read_csv(text), None
-    return read_workbook(data)
+        try:
+            text, _ = decode_csv(data)
+            return read_csv(text, **limits), None
+        except CsvError as exc:
+            raise WorkbookError(str(exc)) from exc
+    return read_workbook(data, deadline=deadline, **limits)
 
 
 def _broken(message: str) -> dict[str, Any]:
@@ -56,10 +71,15 @@ def _broken(message: str) -> dict[str, Any]:
 
 
 def validate_job(job: UploadJob, tables: tuple[Table, Table | None] | None = None) -> Validation:
-    """Validate the stored file, record the preview and the state; returns the validation."""
+    """Validate the stored file, record the preview and the state; returns the validation.
+
+    Reading and validating share one time budget; over it, the job is rejected (nothing kept
+    but a one-line preview)."""
+    seconds = budget_seconds()
+    deadline = time.monotonic() + seconds
     try:
         (header, data_rows), evaluation = (
-            tables if tables is not None else read_rows(job.kind, bytes(job.content))
+            tables if tables is not None else read_rows(job.kind, bytes(job.content), deadline)
         )
     except WorkbookError as exc:
         validation = Validation(preview=_broken(str(exc)))
@@ -68,8 +88,18 @@ def validate_job(job: UploadJob, tables: tuple[Table, Table | None] | None = Non
 
         def progress(done: int, total: int) -> None:
             UploadJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+            if time.monotonic() > deadline:
+                raise OverBudget
 
-        validation = validate_rows(header, data_rows, job.user, evaluation=evaluation, progress=progress)
+        try:
+            validation = validate_rows(header, data_rows, job.user, evaluation=evaluation, progress=progress)
+        except OverBudget:
+            validation = Validation(
+                preview=_broken(
+                    f"Die Prüfung hat die vorgesehene Zeit ({seconds:.0f} s) überschritten und wurde "
+                    "abgebrochen. Bitte die Datei aufteilen."
+                )
+            )
     job.preview = validation.preview
     job.processed_rows = job.total_rows
     job.state = UploadJob.State.READY if validation.ok else UploadJob.State.REJECTED
@@ -86,7 +116,9 @@ class ApplyRefused(Exception):
 def apply_job(job: UploadJob) -> int:
     """Re-validate and apply exactly the previewed changes, all or nothing. Returns the count."""
     try:
-        (header, data_rows), evaluation = read_rows(job.kind, bytes(job.content))
+        (header, data_rows), evaluation = read_rows(
+            job.kind, bytes(job.content), time.monotonic() + budget_seconds()
+        )
     except WorkbookError as exc:
         raise ApplyRefused(str(exc)) from exc
     fresh = validate_rows(header, data_rows, job.user, evaluation=evaluation)

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +21,7 @@ from isi.imports.models import UploadJob
 from isi.imports.roundtrip import permissions, services, tasks
 from isi.imports.roundtrip.csvio import measures_csv
 from isi.imports.roundtrip.forms import UploadForm
-from isi.imports.roundtrip.xlsx import WorkbookError, measures_workbook
+from isi.imports.roundtrip.xlsx import measures_workbook
 
 View = Callable[..., HttpResponse]
 
@@ -63,7 +65,8 @@ def _filename(extension: str) -> str:
 
 def _index(request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
     user = _user(request)
-    jobs = UploadJob.objects.filter(user=user).defer("content")[:10]
+    # Only what the list shows: never the stored files or their previews.
+    jobs = UploadJob.objects.filter(user=user).only("token", "filename", "created_at", "state")[:10]
     count = permissions.roundtrip_measures(request.user).count()
     return render(
         request, "roundtrip/index.html", {"form": form, "jobs": jobs, "count": count}, status=status
@@ -119,23 +122,19 @@ def upload(request: HttpRequest) -> HttpResponse:
         job.kind,
         job.size,
     )
-    try:
-        tables = services.read_rows(job.kind, form.content)
-    except WorkbookError:
-        services.validate_job(job)
-        return redirect("roundtrip:job", token=job.token)
-    row_count = len(tables[0][1])
-    if row_count > services.background_threshold():
-        job.total_rows = row_count
+    # The upload check counted the rows while streaming the file; large files are read and
+    # validated only in the background job, small ones (bounded by that count) right here.
+    if form.rows > services.background_threshold():
+        job.total_rows = form.rows
         job.save(update_fields=["total_rows"])
         tasks.validate_upload.enqueue(job.pk)
     else:
-        services.validate_job(job, tables)
+        services.validate_job(job)
     return redirect("roundtrip:job", token=job.token)
 
 
-def _job(request: HttpRequest, token: uuid.UUID) -> UploadJob:
-    job = UploadJob.objects.select_related("user").filter(token=token).first()
+def _job(request: HttpRequest, token: uuid.UUID, *, deferred: tuple[str, ...] = ()) -> UploadJob:
+    job = UploadJob.objects.select_related("user").defer(*deferred).filter(token=token).first()
     if job is None or not permissions.can_view_job(request.user, job):
         if job is not None:
             log_denied(request, f"roundtrip-job {token}")
@@ -143,19 +142,42 @@ def _job(request: HttpRequest, token: uuid.UUID) -> UploadJob:
     return job
 
 
+def page_size() -> int:
+    return int(getattr(settings, "ISI_ROUNDTRIP_PAGE_SIZE", 50))
+
+
+def _page(request: HttpRequest, items: list[Any], parameter: str, size: int) -> Page[Any]:
+    return Paginator(items, size).get_page(request.GET.get(parameter))
+
+
+def _job_page(request: HttpRequest, job: UploadJob, status: int = 200) -> HttpResponse:
+    """The preview in pages: errors and changed rows each `page_size()` at a time."""
+    preview = job.preview or {}
+    rows = preview.get("rows", [])
+    errors = list(preview.get("file_errors", [])) + [e for row in rows for e in row.get("errors", [])]
+    changed = [row for row in rows if row.get("changes")]
+    size = page_size()
+    context = {
+        "job": job,
+        "preview": preview,
+        "errors": _page(request, errors, "fehler", size * 2),
+        "changed": _page(request, changed, "seite", size),
+    }
+    return render(request, "roundtrip/job.html", context, status=status)
+
+
 @require_GET
 @roundtrip_user
 def job_detail(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
-    job = _job(request, token)
-    context = {"job": job, "preview": job.preview}
-    if request.headers.get("HX-Request") and job.is_running:
-        return render(request, "roundtrip/_progress.html", context)
     if request.headers.get("HX-Request"):
+        job = _job(request, token, deferred=("content", "preview"))
+        if job.is_running:
+            return render(request, "roundtrip/_progress.html", {"job": job})
         # Finished: tell htmx to load the whole page (preview or result).
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return render(request, "roundtrip/job.html", context)
+    return _job_page(request, _job(request, token, deferred=("content",)))
 
 
 @require_http_methods(["POST"])
@@ -167,7 +189,7 @@ def job_apply(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         state=UploadJob.State.APPLYING, processed_rows=0, updated_at=timezone.now()
     )
     if claimed != 1:
-        return render(request, "roundtrip/job.html", {"job": job, "preview": job.preview}, status=409)
+        return _job_page(request, job, status=409)
     job.state = UploadJob.State.APPLYING
     if job.total_rows > services.background_threshold():
         tasks.apply_upload.enqueue(job.pk)

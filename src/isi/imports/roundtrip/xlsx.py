@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -181,9 +182,20 @@ class WorkbookError(ValueError):
 
 Table = tuple[list[str], list[tuple[int, list[Any]]]]
 
+EXCEL_MAX_ROWS = 1_048_576
 
-def _read_sheet(sheet: Any) -> Table:
-    rows = sheet.iter_rows(values_only=True)
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_sheet(sheet: Any, *, max_rows: int, max_columns: int, deadline: float | None) -> Table:
+    """Streams the sheet with explicit bounds: openpyxl never pads rows to the declared
+    <dimension>, only cells in the first `max_columns` columns are kept, and a value below the
+    last allowed row is an error naming the row (the upload check has normally refused it)."""
+    name = sheet.title
+    limit = max_rows + 1  # with the header row
+    rows = sheet.iter_rows(min_row=1, max_row=EXCEL_MAX_ROWS, max_col=max_columns, values_only=True)
     try:
         header_row = next(rows)
     except StopIteration:
@@ -192,27 +204,48 @@ def _read_sheet(sheet: Any) -> Table:
     while header and not header[-1]:
         header.pop()
     data_rows: list[tuple[int, list[Any]]] = []
+    gap: Any = None  # openpyxl yields one and the same tuple for every missing row
     for number, row in enumerate(rows, start=2):
-        values = list(row[: len(header)])
-        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
+        if deadline is not None and number % 512 == 0 and time.monotonic() > deadline:
+            raise WorkbookError(
+                f"Das Blatt „{name}“ konnte nicht in der vorgesehenen Zeit gelesen werden "
+                f"(bis Zeile {number})."
+            )
+        if row is gap:
             continue
+        values = list(row[: len(header)])
+        if all(_blank(value) for value in values):
+            gap = row
+            continue
+        if number > limit:
+            raise WorkbookError(
+                f"Das Blatt „{name}“ hat Werte in Zeile {number}; erlaubt sind höchstens "
+                f"{max_rows} Datenzeilen (bis Zeile {limit})."
+            )
         data_rows.append((number, values))
     return header, data_rows
 
 
-def read_workbook(data: bytes) -> tuple[Table, Table | None]:
-    """Header and data rows (with their sheet row numbers) of "Maßnahmen" and "Erfolgskontrolle"."""
+def read_workbook(
+    data: bytes, *, max_rows: int = 20_000, max_columns: int = 100, deadline: float | None = None
+) -> tuple[Table, Table | None]:
+    """Header and data rows (with their sheet row numbers) of "Maßnahmen" and "Erfolgskontrolle".
+
+    Read-only (streaming) openpyxl; `deadline` (time.monotonic()) bounds the time spent."""
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False, keep_vba=False)
     except Exception as exc:  # openpyxl raises many kinds on broken files
         raise WorkbookError("Die Datei ist keine lesbare Excel-Arbeitsmappe.") from exc
+    bounds: dict[str, Any] = {"max_rows": max_rows, "max_columns": max_columns, "deadline": deadline}
     try:
         if SHEET_MEASURES not in wb.sheetnames:
             raise WorkbookError(f"Das Blatt „{SHEET_MEASURES}“ fehlt in der Arbeitsmappe.")
-        main = _read_sheet(wb[SHEET_MEASURES])
+        main = _read_sheet(wb[SHEET_MEASURES], **bounds)
         if not main[0]:
             raise WorkbookError("Das Blatt „Maßnahmen“ ist leer.")
-        evaluation = _read_sheet(wb[SHEET_EVALUATION]) if SHEET_EVALUATION in wb.sheetnames else None
+        evaluation = (
+            _read_sheet(wb[SHEET_EVALUATION], **bounds) if SHEET_EVALUATION in wb.sheetnames else None
+        )
         return main, evaluation
     except WorkbookError:
         raise
