@@ -6,6 +6,8 @@ Around ninja's operations, every URL of the API (including the schema, the docs 
 paths) goes through ``api_view``, which makes the HTTP behaviour uniform:
 
 - errors are JSON ``{"detail": …}`` – also 404 for unknown paths, 405 for wrong methods, 500;
+- request bodies are checked from the headers before any operation reads them: larger than
+  ``errors.max_body_bytes()`` → 413, not JSON → 415, a Content-Length that is no number → 400;
 - GET answers carry ETag (and Last-Modified where known) and answer 304 when the client is
   current (``isi.api.caching``); HEAD is GET without the body;
 - CORS only for anonymous reads, OPTIONS preflight only for GET (``isi.api.cors``).
@@ -53,7 +55,18 @@ Fehler sind immer JSON: `{"detail": "…", "errors": [{"field", "rule", "message
 auf Deutsch, auf Englisch mit `Accept-Language: en`. Lesende Antworten tragen `ETag` und
 `Last-Modified` (304 bei `If-None-Match` / `If-Modified-Since`). Zu viele Anfragen: 429 mit
 `Retry-After`.
-"""
+""" + (
+    "\n**Anfragen mit Inhalt** (POST, PATCH) senden JSON (`Content-Type: application/json`, sonst "
+    f"415), höchstens {errors.size_text(errors.max_body_bytes())} groß (`POST /finder`: höchstens "
+    f"64 KiB) und höchstens {errors.MAX_BODY_DEPTH} Ebenen tief verschachtelt; größere Anfragen "
+    "beantwortet die API mit 413, ungültiges JSON mit 400.\n"
+)
+# Statuses every operation with a request body may answer besides its own.
+BODY_ERRORS = {
+    400: "Ungültiges JSON oder ungültiger Header Content-Length",
+    413: "Anfrage zu groß",
+    415: "Inhalt ist kein JSON",
+}
 
 
 def _allowed_methods(view: View, request: HttpRequest, args: Any, kwargs: Any) -> list[str]:
@@ -81,6 +94,9 @@ def api_view(view: View, *, read_only: bool) -> View:
         head = request.method == "HEAD"
         if read_only and request.method not in READ_ONLY_METHODS:
             return errors.method_not_allowed([*READ_ONLY_METHODS, "OPTIONS"])
+        problem = errors.body_problem(request)
+        if problem is not None:
+            return add_cors(request, problem)
         if head:
             request.method = "GET"
         try:
@@ -155,6 +171,18 @@ class IsiNinjaAPI(NinjaAPI):
             for spec in item.values():
                 if isinstance(spec, dict) and spec.get("security") and {} not in spec["security"]:
                     spec["security"].append({})
+                if isinstance(spec, dict) and "requestBody" in spec:
+                    responses = spec.setdefault("responses", {})
+                    for status, description in BODY_ERRORS.items():
+                        responses.setdefault(
+                            status,
+                            {
+                                "description": description,
+                                "content": {
+                                    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}
+                                },
+                            },
+                        )
         return schema
 
 
@@ -168,6 +196,7 @@ api = IsiNinjaAPI(
     openapi_url="/openapi.json",
     auth=AUTH,
     throttle=[CallerRateThrottle()],
+    parser=errors.JsonBodyParser(),
 )
 errors.install(api)
 api.add_router("", measures.router)

@@ -12,14 +12,17 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from isi.core.audit import log_denied
+from isi.core.parsing import loads_json, parse_int
 from isi.measures.rules import Violation
 
 if TYPE_CHECKING:
@@ -28,6 +31,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger("isi.api")
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+
+# The largest request body any operation accepts (POST /finder: 64 KiB, its own limit).
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+# Request bodies are flat objects with a few lists; deeper JSON is refused with 400.
+MAX_BODY_DEPTH = 32
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 def english() -> bool:
@@ -157,6 +166,11 @@ def install(api: NinjaAPI) -> None:
             )
         elif isinstance(exc, AuthenticationError) and exc.status_code == 401:
             return on_api_error(request, unauthenticated())
+        elif exc.status_code == 400:
+            # ninja: "Cannot parse request body" (English, with the exception under DEBUG).
+            detail = invalid_json()
+        elif exc.status_code == 413:
+            return too_large()
         else:
             detail = str(exc)
         return api.create_response(request, {"detail": detail}, status=exc.status_code)
@@ -166,7 +180,7 @@ def install(api: NinjaAPI) -> None:
             field_error(
                 _location(error.get("loc", ())),
                 f"schema-{error.get('type', 'invalid')}",
-                str(error.get("msg", "")),
+                validation_message(error),
             )
             for error in exc.errors
         ]
@@ -187,6 +201,13 @@ def install(api: NinjaAPI) -> None:
         detail = tr("Keine Berechtigung.", "Permission denied.")
         return api.create_response(request, {"detail": detail}, status=403)
 
+    def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return too_large(int(getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", 0) or max_body_bytes()))
+
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        logger.warning("API: suspicious request on %s %s: %s", request.method, request.path, exc)
+        return error_response(400, tr("Die Anfrage ist ungültig.", "The request is invalid."))
+
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return server_error()
@@ -197,4 +218,143 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(DjangoValidationError, cast(Any, on_django_validation_error))
     api.add_exception_handler(Http404, cast(Any, on_404))
     api.add_exception_handler(PermissionDenied, cast(Any, on_403))
+    api.add_exception_handler(RequestDataTooBig, cast(Any, on_too_big))
+    api.add_exception_handler(SuspiciousOperation, cast(Any, on_suspicious))
     api.add_exception_handler(Exception, cast(Any, on_exception))
+
+
+# --- request bodies: size, content type, JSON -------------------------------------------------
+
+
+def max_body_bytes() -> int:
+    """The body limit: ``settings.ISI_API_MAX_BODY_BYTES`` (default 1 MiB)."""
+    return int(getattr(settings, "ISI_API_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES))
+
+
+def size_text(size: int) -> str:
+    if size >= 1024 * 1024 and size % (1024 * 1024) == 0:
+        return f"{size // (1024 * 1024)} MiB"
+    if size >= 1024 and size % 1024 == 0:
+        return f"{size // 1024} KiB"
+    return f"{size} Bytes"
+
+
+def too_large(limit: int | None = None) -> HttpResponse:
+    size = size_text(limit if limit is not None else max_body_bytes())
+    return error_response(
+        413,
+        tr(
+            f"Die Anfrage ist zu groß: höchstens {size} sind erlaubt.",
+            f"The request is too large: at most {size} are allowed.",
+        ),
+    )
+
+
+def invalid_json() -> str:
+    return tr(
+        "Der Inhalt der Anfrage ist kein gültiges JSON (oder zu tief verschachtelt).",
+        "The request body is not valid JSON (or nested too deeply).",
+    )
+
+
+def is_json_media_type(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def body_problem(request: HttpRequest) -> HttpResponse | None:
+    """400, 413 or 415 for a request whose body the API will not read; None when it may go on.
+
+    Checked before the operation runs, from the headers alone: a Content-Length that is no
+    number, a body larger than `max_body_bytes()`, a body that is not JSON.
+    """
+    raw_length = str(request.META.get("CONTENT_LENGTH") or "").strip()
+    if not raw_length:
+        return None
+    length = parse_int(raw_length)
+    if length is None:
+        return error_response(
+            400, tr("Ungültige Angabe im Header Content-Length.", "Invalid Content-Length header.")
+        )
+    if length > max_body_bytes():
+        return too_large()
+    if length and request.method in BODY_METHODS and not is_json_media_type(request.content_type or ""):
+        return error_response(
+            415,
+            tr(
+                "Der Inhalt muss JSON sein (Content-Type: application/json).",
+                "The body must be JSON (Content-Type: application/json).",
+            ),
+        )
+    return None
+
+
+class JsonBodyParser(Parser):
+    """ninja's JSON parser with a bound on the nesting depth (deep JSON is a 400, not a 500)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        return cast(dict[str, Any], loads_json(request.body, max_depth=MAX_BODY_DEPTH))
+
+
+# --- validation messages in German -------------------------------------------------------------
+
+# pydantic's error types → German messages (with the error's context values); English callers
+# get pydantic's own message.
+GERMAN_MESSAGES = {
+    "missing": "Diese Angabe fehlt.",
+    "extra_forbidden": "Unbekanntes Feld.",
+    "int_type": "Bitte eine ganze Zahl angeben.",
+    "int_parsing": "Bitte eine ganze Zahl angeben.",
+    "int_from_float": "Bitte eine ganze Zahl angeben.",
+    "int_parsing_size": "Die Zahl ist zu groß.",
+    "float_type": "Bitte eine Zahl angeben.",
+    "float_parsing": "Bitte eine Zahl angeben.",
+    "decimal_type": "Bitte eine Zahl angeben.",
+    "decimal_parsing": "Bitte eine Zahl angeben.",
+    "decimal_max_digits": "Höchstens {max_digits} Stellen.",
+    "decimal_max_places": "Höchstens {decimal_places} Nachkommastellen.",
+    "decimal_whole_digits": "Zu viele Stellen vor dem Komma.",
+    "finite_number": "Bitte eine endliche Zahl angeben.",
+    "string_type": "Bitte einen Text angeben.",
+    "string_too_short": "Mindestens {min_length} Zeichen.",
+    "string_too_long": "Höchstens {max_length} Zeichen.",
+    "string_pattern_mismatch": "Der Text hat nicht die erwartete Form.",
+    "too_short": "Mindestens {min_length} Einträge.",
+    "too_long": "Höchstens {max_length} Einträge.",
+    "list_type": "Bitte eine Liste angeben.",
+    "bool_type": "Bitte true oder false angeben.",
+    "bool_parsing": "Bitte true oder false angeben.",
+    "date_type": "Bitte ein Datum im Format JJJJ-MM-TT angeben.",
+    "date_parsing": "Bitte ein Datum im Format JJJJ-MM-TT angeben.",
+    "date_from_datetime_parsing": "Bitte ein Datum im Format JJJJ-MM-TT angeben.",
+    "date_from_datetime_inexact": "Bitte ein Datum ohne Uhrzeit angeben.",
+    "literal_error": "Erlaubt sind: {expected}.",
+    "enum": "Erlaubt sind: {expected}.",
+    "greater_than": "Der Wert muss größer als {gt} sein.",
+    "greater_than_equal": "Der Wert muss mindestens {ge} sein.",
+    "less_than": "Der Wert muss kleiner als {lt} sein.",
+    "less_than_equal": "Der Wert darf höchstens {le} sein.",
+    "dict_type": "Bitte ein JSON-Objekt angeben.",
+    "model_type": "Bitte ein JSON-Objekt angeben.",
+    "model_attributes_type": "Bitte ein JSON-Objekt angeben.",
+    "json_invalid": "Kein gültiges JSON.",
+}
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """The message of one pydantic error: German by default, pydantic's English on request."""
+    message = str(error.get("msg", ""))
+    kind = str(error.get("type", ""))
+    if kind in ("value_error", "assertion_error"):
+        # Our own validators speak German already; pydantic prefixes "Value error, ".
+        return message.partition(", ")[2] or message
+    if english():
+        return message
+    template = GERMAN_MESSAGES.get(kind)
+    if template is None:
+        return message
+    context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError, ValueError):
+        return template.split(":")[0] + "."

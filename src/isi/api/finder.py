@@ -8,7 +8,6 @@ errors (``{"key", "message"}``) and no results.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -19,6 +18,7 @@ from pydantic import Field
 
 from isi.api.errors import ApiError, tr
 from isi.api.schemas import ErrorOut
+from isi.core.parsing import loads_json
 from isi.finder.answers import ANSWER_SPECS, validate_answers
 from isi.finder.rules import error_to_json, evaluate, result_to_json
 
@@ -80,9 +80,15 @@ def finder(request: HttpRequest) -> Status[dict[str, Any]]:
     """Per offer: eligible true/false/null with the reasons (German; English with Accept-Language: en)."""
     lang = "en" if (get_language() or "de").startswith("en") else "de"
     if len(request.body) > MAX_BODY:
-        raise ApiError(413, tr("Die Anfrage ist zu groß.", "The request is too large."))
+        raise ApiError(
+            413,
+            tr(
+                "Die Anfrage ist zu groß: höchstens 64 KiB sind erlaubt.",
+                "The request is too large: at most 64 KiB are allowed.",
+            ),
+        )
     try:
-        raw = json.loads(request.body or b"null")
+        raw = loads_json(request.body or b"null", max_depth=8)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(
             422,

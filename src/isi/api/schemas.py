@@ -207,12 +207,33 @@ NOT_NULL = (
 )
 
 
+def _not_nullable_in_schema(schema: dict[str, Any], cls: type) -> None:
+    """The OpenAPI of the NOT_NULL fields: optional, but not nullable (the server refuses null)."""
+    properties = schema.get("properties", {})
+    for name in NOT_NULL:
+        prop = properties.get(name)
+        if not isinstance(prop, dict):
+            continue
+        options = prop.get("anyOf")
+        if isinstance(options, list):
+            kept = [option for option in options if option.get("type") != "null"]
+            if len(kept) == 1:
+                del prop["anyOf"]
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+
+
 class MeasureFieldsIn(InputSchema):
     """The fields a caller may set. Absent fields stay as they are (PATCH) or get defaults (POST).
 
     Only the fields marked "null: leeren" accept null; for the others null is refused (send ""
     to empty a text).
     """
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_not_nullable_in_schema)
 
     title: str | None = Field(None, max_length=500)
     summary: str | None = None

@@ -6,9 +6,9 @@ windows in Django's cache (``cache.add`` + ``cache.incr``): with a shared cache 
 Redis, Memcached) the limit holds across processes and servers; with the default local-memory
 cache each process counts on its own.
 
-Behind a reverse proxy set ``ISI_API_TRUSTED_PROXIES`` to the number of proxies in front of the
-application; only then is ``X-Forwarded-For`` believed (otherwise a client could pick its own
-address and escape the limit).
+Behind a reverse proxy set ``ISI_API_TRUSTED_PROXIES`` to the proxies' addresses or networks;
+``X-Forwarded-For`` is believed only from them (otherwise a client could pick its own address
+and escape the limit), see ``isi.core.network.client_address``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
 
 from isi.api.auth import caller_of
+from isi.core.network import client_address
 
 DEFAULT_RATE = "120/min"
 PERIODS = {
@@ -54,13 +55,7 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    proxies = int(getattr(settings, "ISI_API_TRUSTED_PROXIES", 0) or 0)
-    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-    if proxies > 0 and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-min(proxies, len(hops))]
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    return client_address(request)
 
 
 def client_key(request: HttpRequest) -> str:

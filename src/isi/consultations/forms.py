@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from isi.consultations.models import Consultation
+from isi.core.parsing import parse_int
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
 
@@ -81,8 +82,9 @@ class SuccessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["measures"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
-        if predecessor_id and str(predecessor_id).isdigit():
-            field.queryset = Measure.objects.filter(owner_id=int(predecessor_id)).order_by("title")
+        owner_id = parse_int(str(predecessor_id)) if predecessor_id else None
+        if owner_id is not None:
+            field.queryset = Measure.objects.filter(owner_id=owner_id).order_by("title")
 
     def clean(self) -> dict[str, Any] | None:
         data = super().clean()

@@ -28,6 +28,7 @@ from isi.consultations.permissions import (
 from isi.consultations.services import comment_add, comment_update, consultation_decide, consultation_submit
 from isi.core.access import forbidden, require_access
 from isi.core.forms import apply_errors
+from isi.core.parsing import parse_int
 from isi.core.permissions import can_change_measure, can_view_measure, editable_measures_q
 from isi.measures.models import Measure
 
@@ -78,8 +79,8 @@ def consultation_submit_view(request: HttpRequest) -> HttpResponse:
     if not measures.exists():
         return forbidden(request, "consultation:submit")
     initial: dict[str, Any] = {}
-    if request.GET.get("measure", "").isdigit():
-        initial["measure"] = int(request.GET["measure"])
+    if (measure_id := parse_int(request.GET.get("measure", ""))) is not None:
+        initial["measure"] = measure_id
     form = SubmitForm(request.POST or None, measures=measures, initial=initial)
     if request.method == "POST" and form.is_valid():
         measure = form.cleaned_data["measure"]

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.db.models import Q, QuerySet
 
 from isi.coordination.models import ConsolidationProposal, OverlapCandidate
+from isi.core.parsing import is_int
 from isi.organisations.models import Organisation
 
 
@@ -59,7 +60,7 @@ class CandidateFilter:
             decision = OverlapCandidate.Decision.OPEN
         ministry = params.get("ministry", "")
         return cls(
-            ministry=ministry if ministry.isdigit() else "",
+            ministry=ministry if is_int(ministry) else "",
             area=params.get("area", "")[:80],
             target_group=params.get("target_group", "")[:80],
             decision=decision,

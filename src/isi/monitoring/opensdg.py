@@ -31,6 +31,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from isi.core.parsing import is_int, parse_int
+
 YEAR = "Year"
 VALUE = "Value"
 GEOCODE = "GeoCode"
@@ -202,7 +204,8 @@ def _check_value(raw: str, line: int, errors: _Collector) -> Decimal | None:
 
 def _check_year(raw: str, line: int, errors: _Collector) -> int | None:
     text = raw.strip()
-    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+    year = parse_int(text, max_digits=4, minimum=MIN_YEAR, maximum=MAX_YEAR)
+    if year is None:
         shown = text or "(leer)"
         errors.add(
             _("„%(value)s“ ist keine Jahreszahl zwischen %(min)s und %(max)s.")
@@ -211,12 +214,12 @@ def _check_year(raw: str, line: int, errors: _Collector) -> int | None:
             column=YEAR,
         )
         return None
-    return int(text)
+    return year
 
 
 def _check_geo(raw: str, line: int, allowed: frozenset[str], errors: _Collector) -> str | None:
     code = raw.strip()
-    if code and code.isdigit() and len(code) == 1:
+    if is_int(code, max_digits=1):
         code = "0" + code  # Excel drops the leading zero of "01"–"09".
     if code and code not in allowed:
         errors.add(

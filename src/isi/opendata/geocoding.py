@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from isi.catalog.models import Region
+from isi.core.parsing import is_int
 
 GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
 LEVEL_FEDERAL = f"{GEOCODING}Level/federal"
@@ -36,7 +37,7 @@ def ags_from_ars(ars: str) -> str | None:
     ARS = Land (2) · Regierungsbezirk (1) · Kreis (2) · Gemeindeverband (4) · Gemeinde (3);
     the AGS leaves out the Gemeindeverband.
     """
-    if len(ars) != 12 or not ars.isdigit():
+    if not is_int(ars, max_digits=12) or len(ars) != 12:
         return None
     return ars[:5] + ars[9:]
 

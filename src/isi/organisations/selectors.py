@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from isi.core.models import ChangeRecord
+from isi.core.parsing import parse_int
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation, Succession
 
@@ -32,9 +33,10 @@ def _owner_moves(measure_ids: list[int]) -> dict[int, list[ChangeRecord]]:
 
 def _effective_dates(records: Iterable[ChangeRecord]) -> dict[int, date]:
     succession_ids = {
-        int(r.source[len(SOURCE_PREFIX) :])
+        succession_id
         for r in records
-        if r.source.startswith(SOURCE_PREFIX) and r.source[len(SOURCE_PREFIX) :].isdigit()
+        if r.source.startswith(SOURCE_PREFIX)
+        and (succession_id := parse_int(r.source[len(SOURCE_PREFIX) :])) is not None
     }
     return dict(Succession.objects.filter(pk__in=succession_ids).values_list("pk", "effective_on"))
 
@@ -57,8 +59,9 @@ def responsible_on_many(measures: Iterable[Measure], on: date) -> dict[int, Orga
             effective = timezone.localdate(record.created_at)
             if record.source.startswith(SOURCE_PREFIX):
                 key = record.source[len(SOURCE_PREFIX) :]
-                if key.isdigit() and int(key) in succession_dates:
-                    effective = succession_dates[int(key)]
+                succession_id = parse_int(key)
+                if succession_id is not None and succession_id in succession_dates:
+                    effective = succession_dates[succession_id]
             if effective > on:
                 name = str((record.before or {}).get("owner") or name)
         names[measure.pk] = name

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.http import QueryDict
 
+from isi.core.parsing import parse_int
 from isi.measures.models import Measure, MeasureQuerySet
 from isi.measures.rules import REVIEW_INTERVAL_DAYS
 
@@ -111,18 +112,18 @@ class StaffFilter:
             qs = qs.filter(archived_at__isnull=False)
         elif self.archived != "with":
             qs = qs.filter(archived_at__isnull=True)
-        if self.owner.isdigit():
-            qs = qs.filter(owner_id=int(self.owner))
+        if (owner_id := parse_int(self.owner)) is not None:
+            qs = qs.filter(owner_id=owner_id)
         if self.area:
             qs = qs.filter(areas__key=self.area)
         if self.target_group:
             qs = qs.filter(target_groups__key=self.target_group)
         if self.status in Measure.Status.values:
             qs = qs.filter(status=self.status)
-        if self.phase.isdigit():
-            qs = qs.filter(nap_i_theme__phase__number=int(self.phase))
-        if self.theme.isdigit():
-            qs = qs.filter(nap_i_theme_id=int(self.theme))
+        if (phase := parse_int(self.phase, max_digits=5)) is not None:
+            qs = qs.filter(nap_i_theme__phase__number=phase)
+        if (theme_id := parse_int(self.theme)) is not None:
+            qs = qs.filter(nap_i_theme_id=theme_id)
         if self.publication in Measure.Publication.values:
             qs = qs.filter(publication=self.publication)
         if self.review == "1":

@@ -29,6 +29,7 @@ from isi.coordination.services import candidate_decide, run_create, running_run
 from isi.coordination.views.common import is_htmx, safe_next, staff_required
 from isi.core.access import forbidden
 from isi.core.forms import apply_errors
+from isi.core.parsing import parse_int
 from isi.core.permissions import can_view_measure, visible_measures
 from isi.core.visibility import measure_label
 from isi.organisations.models import Organisation
@@ -79,7 +80,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     flt = CandidateFilter.from_params(request.GET)
     paginator = Paginator(review_list(visible_candidates(request.user), flt), PAGE_SIZE)
     raw_page = request.GET.get("seite", "1")
-    page = paginator.get_page(int(raw_page) if raw_page.isdigit() else 1)
+    page = paginator.get_page(parse_int(raw_page) or 1)
     base = flt.querystring()
     here = request.get_full_path()
     candidates = list(page.object_list)

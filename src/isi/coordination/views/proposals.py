@@ -30,6 +30,7 @@ from isi.coordination.services import proposal_create, proposal_respond, proposa
 from isi.coordination.views.common import staff_required
 from isi.core.access import forbidden
 from isi.core.forms import apply_errors
+from isi.core.parsing import parse_int, parse_ints
 from isi.core.permissions import can_change_measure, visible_measures
 from isi.core.visibility import shared_label
 
@@ -54,15 +55,15 @@ def _search(user: Any, query: str) -> list[int]:
     if not query:
         return []
     condition = Q(title__icontains=query)
-    if query.isdigit():
-        condition |= Q(pk=int(query))
+    if (measure_id := parse_int(query)) is not None:
+        condition |= Q(pk=measure_id)
     found = visible_measures(user).filter(condition, archived_at__isnull=True).order_by("title")
     return list(found.values_list("pk", flat=True)[:SEARCH_LIMIT])
 
 
 def _selected_ids(request: HttpRequest) -> list[int]:
     source = request.POST if request.method == "POST" else request.GET
-    return [int(v) for v in source.getlist("measures") if v.isdigit()]
+    return parse_ints(source.getlist("measures"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,8 +73,8 @@ def proposal_create_view(request: HttpRequest) -> HttpResponse:
         return forbidden(request, "coordination:propose")
     candidate: OverlapCandidate | None = None
     raw_pair = request.POST.get("candidate") or request.GET.get("paar", "")
-    if raw_pair.isdigit():
-        candidate = visible_candidates(request.user).filter(pk=int(raw_pair)).first()
+    if (pair_id := parse_int(raw_pair)) is not None:
+        candidate = visible_candidates(request.user).filter(pk=pair_id).first()
     selected = _selected_ids(request)
     initial: dict[str, Any] = {}
     if request.method == "GET" and candidate is not None:

@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum, auto
 
+from isi.core.parsing import parse_int
 from isi.imports.napi.document import (
     NapIDocument,
     NapIMeasure,
@@ -48,10 +49,10 @@ from isi.imports.napi.text import clean_title, collapse, drop_invisible, indent_
 
 __all__ = ["NapIDocument", "NapIParseError", "decode_text", "parse_nap_i"]
 
-_PHASE = re.compile(r"^Phase\s+([IVXLC]+|\d+)\s*:\s*(.*)$", re.IGNORECASE)
+_PHASE = re.compile(r"^Phase\s+([IVXLC]+|[0-9]{1,6})\s*:\s*(.*)$", re.IGNORECASE)
 _LEAD = re.compile(r"^Federf(?:ü|ue)hrung\s*:\s*(.*)$", re.IGNORECASE)
 _MEASURES = re.compile(r"^Ma(?:ß|ss)nahmen\s*:?$", re.IGNORECASE)
-_ITEM = re.compile(r"^\s*(\d+)\.\s+(.*)$", re.DOTALL)
+_ITEM = re.compile(r"^\s*([0-9]{1,6})\.\s+(.*)$", re.DOTALL)
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _SENTENCE_END = (".", "!", "?", ":", ";")
 _CONTINUATION_MAX = 100
@@ -83,8 +84,9 @@ def split_lines(text: str) -> list[str]:
 
 
 def _roman_value(token: str) -> int:
-    if token.isdigit():
-        return int(token)
+    number = parse_int(token, max_digits=6)
+    if number is not None:
+        return number
     values = [_ROMAN[ch] for ch in token.upper()]
     total = 0
     for index, value in enumerate(values):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from isi.catalog.models import Area
 from isi.core.audit import log_denied
+from isi.core.parsing import parse_int
 from isi.core.permissions import staff_user
 from isi.measures.models import MeasureQuerySet
 from isi.monitoring.evaluation.overview import EvaluationOverview
@@ -113,11 +114,12 @@ def _owner(params: QueryDict, ministries: list[Ministry], *, sees_all: bool) -> 
     raw = params.get("owner", "")
     if not raw:
         return None
-    if not raw.isdigit():
+    owner_id = parse_int(raw)
+    if owner_id is None:
         raise Http404
-    if not sees_all and int(raw) not in {m.id for m in ministries}:
+    if not sees_all and owner_id not in {m.id for m in ministries}:
         raise _Refused  # another ministry's figures are coordination information
-    organisation = Organisation.objects.filter(pk=int(raw)).first()
+    organisation = Organisation.objects.filter(pk=owner_id).first()
     if organisation is None:
         raise Http404
     return organisation

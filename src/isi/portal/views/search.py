@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from isi.core.parsing import parse_int
 from isi.search.filters import FACET_PARAMS, SORTS, MeasureFilter
 from isi.search.selectors import search_public_measures
 
@@ -31,7 +32,7 @@ SORT_LABELS = {
 
 def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("seite", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+    return parse_int(raw, minimum=1, maximum=99999) or 1
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -18,6 +18,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from isi.coordination.similar import MAX_TOP, similar_to_text
+from isi.core.cli_input import whole_number
+
+# As POST /api/v1/similar: a title or a description, not a document.
+MAX_TEXT = 20_000
 
 
 class Fehler(CommandError):
@@ -29,18 +33,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--text", required=True, help="Titel oder Beschreibung der geplanten Maßnahme")
-        parser.add_argument(
-            "--top", type=int, default=10, help=f"wie viele Treffer (1–{MAX_TOP}, Standard 10)"
-        )
+        parser.add_argument("--top", default="10", help=f"wie viele Treffer (1–{MAX_TOP}, Standard 10)")
         parser.add_argument("--json", action="store_true", help="Ergebnis als JSON ausgeben")
 
     def handle(self, *args: Any, **options: Any) -> None:
         text = (options["text"] or "").strip()
-        top = options["top"]
         if not text:
             raise Fehler("Bitte einen Text angeben (--text).", returncode=2)
-        if not 1 <= top <= MAX_TOP:
-            raise Fehler(f"--top muss zwischen 1 und {MAX_TOP} liegen.", returncode=2)
+        if len(text) > MAX_TEXT:
+            raise Fehler(f"--text ist zu lang (höchstens {MAX_TEXT} Zeichen).", returncode=2)
+        try:
+            top = whole_number(options["top"], option="--top", minimum=1, maximum=MAX_TOP)
+        except CommandError:
+            raise Fehler(f"--top muss zwischen 1 und {MAX_TOP} liegen.", returncode=2) from None
         results = similar_to_text(title=text, top=top)
         if options["json"]:
             payload = {"query": text, "results": [r.as_json() for r in results]}

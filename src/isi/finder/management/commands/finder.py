@@ -11,18 +11,21 @@ With --json, standard output is always `{"results": […], "errors": […]}`.
 from __future__ import annotations
 
 import json
-import sys
 from argparse import ArgumentParser, ArgumentTypeError
 from datetime import date
-from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError
 
+from isi.core import cli_input
+from isi.core.cli_input import KIB, read_json
 from isi.finder.answers import NON_KEY, Lang, to_lang
 from isi.finder.rules import OfferResult, evaluate, results_to_json, validate_answers
 
 EXIT_INVALID_INPUT = 2
+# The answers are one flat object of a dozen keys; the API accepts 64 KiB as well.
+MAX_ANSWERS_BYTES = 64 * KIB
+MAX_ANSWERS_DEPTH = 8
 
 VERDICTS = {
     True: ("Ja – Sie können teilnehmen.", "Yes – you can take part."),
@@ -90,40 +93,16 @@ class Command(BaseCommand):
             self.stdout.write(render_text(results, lang))
 
     def read(self, source: str, lang: Lang, as_json: bool) -> object:
-        """The parsed JSON of the answers file; any problem ends the command with exit code 2."""
+        """The parsed JSON of the answers file; any problem ends the command with exit code 2.
+
+        At most MAX_ANSWERS_BYTES are read and the JSON may nest at most MAX_ANSWERS_DEPTH levels
+        (the answers are one flat object), so that /dev/zero or deeply nested input ends in a
+        clear error.
+        """
         try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_bytes().decode("utf-8-sig")
-        except FileNotFoundError:
-            self.fail(
-                [(NON_KEY, _t(lang, f"Datei nicht gefunden: {source}", f"File not found: {source}"))],
-                lang,
-                as_json,
-            )
-        except IsADirectoryError:
-            self.fail(
-                [(NON_KEY, _t(lang, f"Das ist ein Ordner: {source}", f"That is a directory: {source}"))],
-                lang,
-                as_json,
-            )
-        except OSError as exc:
-            message = _t(
-                lang,
-                f"Datei kann nicht gelesen werden: {source} ({exc.strerror})",
-                f"Cannot read file: {source} ({exc.strerror})",
-            )
-            self.fail([(NON_KEY, message)], lang, as_json)
-        except UnicodeDecodeError:
-            message = _t(lang, f"Die Datei ist nicht UTF-8: {source}", f"The file is not UTF-8: {source}")
-            self.fail([(NON_KEY, message)], lang, as_json)
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            message = _t(
-                lang,
-                f"Kein gültiges JSON in {source}, Zeile {exc.lineno}, Spalte {exc.colno}: {exc.msg}",
-                f"Invalid JSON in {source}, line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            )
-            self.fail([(NON_KEY, message)], lang, as_json)
+            return read_json(source, max_bytes=MAX_ANSWERS_BYTES, max_depth=MAX_ANSWERS_DEPTH)
+        except cli_input.Fehler as exc:
+            self.fail([(NON_KEY, _t(lang, exc.de, exc.en))], lang, as_json)
 
     def fail(
         self,

@@ -8,6 +8,7 @@ isi import nap-i PATH --write-facts FILE   write the facts JSON, import nothing
 
 from __future__ import annotations
 
+import json
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from isi.core import cli_input
+from isi.core.cli_input import MIB, parse_json, read_bounded, read_text, write_atomic
 from isi.imports.napi.document import NapIDocument, NapIParseError
-from isi.imports.napi.facts import FactsError, read_facts, write_facts
+from isi.imports.napi.facts import FactsError, document_to_facts, facts_to_document
 from isi.imports.napi.parser import parse_nap_i
 from isi.imports.napi.service import NapIImportError, import_nap_i
+
+# The NAP-I text is about 45 KB and its facts about 60 KB; larger input is not the NAP-I.
+MAX_INPUT_BYTES = 8 * MIB
 
 
 class Fehler(CommandError):
@@ -64,27 +70,30 @@ class Command(BaseCommand):
         source = Path(path or facts or "")
         try:
             if facts:
-                return read_facts(source)
-            return parse_nap_i(source.read_bytes())
-        except FileNotFoundError:
-            raise Fehler(f"Datei nicht gefunden: {source} / file not found") from None
-        except OSError as exc:
-            raise Fehler(
-                f"Datei kann nicht gelesen werden: {source} ({exc.strerror}) / cannot read file"
-            ) from None
+                text = read_text(source, max_bytes=MAX_INPUT_BYTES)
+                try:
+                    data = parse_json(text, source)
+                except cli_input.Fehler as exc:
+                    raise Fehler(
+                        f"Fakten-Datei ist kein gültiges JSON ({exc.de}) "
+                        f"/ facts file is not valid JSON ({exc.en})"
+                    ) from None
+                return facts_to_document(data)
+            return parse_nap_i(read_bounded(source, max_bytes=MAX_INPUT_BYTES))
+        except cli_input.Fehler as exc:
+            raise Fehler(str(exc)) from None  # this command's errors exit with status 1
         except NapIParseError as exc:
             raise Fehler(exc.message) from None
         except FactsError as exc:
             raise Fehler(str(exc)) from None
 
     def write_facts(self, document: NapIDocument, target: Path) -> None:
+        # The format of isi.imports.napi.facts.write_facts, written atomically.
+        text = json.dumps(document_to_facts(document), ensure_ascii=False, indent=1)
         try:
-            write_facts(document, target)
-        except OSError as exc:
-            raise Fehler(
-                f"Fakten-Datei kann nicht geschrieben werden: {target} ({exc.strerror}) "
-                "/ cannot write facts file"
-            ) from None
+            write_atomic(target, text + "\n")
+        except cli_input.Fehler as exc:
+            raise Fehler(str(exc)) from None
         self.stdout.write(
             f"Fakten geschrieben: {target} ({len(document.phases)} Phasen, "
             f"{len(document.themes)} Themenforen, {document.measure_count} Maßnahmen); "

@@ -21,18 +21,34 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils import timezone
 
+from isi.core.parsing import is_int, parse_int
 from isi.measures.synthetic.writer import DEFAULT_BATCH_SIZE, SyntheticDataError, WriteResult, generate
+
+# Upper bounds: far above any scale test (bench/ runs up to 1,000,000), far below what never ends.
+MAX_MEASURES = 10_000_000
+MAX_SEED = 2_147_483_647
+MAX_BATCH_SIZE = 100_000
+TOO_LARGE = 10**30
 
 
 class Fehler(CommandError):
     """Django prints a CommandError as "<class name>: <message>", so this one reads "Fehler: …"."""
 
 
-def _whole_number(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"keine ganze Zahl: {raw!r}") from None
+def _whole_number(raw: str) -> int | str:
+    """ASCII digits (optionally negative) as an int; anything else stays text for `_number` to refuse.
+
+    Checked in the command, not by argparse, so that the error is one line without the usage.
+    """
+    text = raw.strip()
+    negative = text.startswith("-")
+    digits = text[1:] if negative else text
+    value = parse_int(digits, max_digits=30)
+    if value is None:
+        if not is_int(digits, max_digits=len(digits) or 1):
+            return raw
+        value = TOO_LARGE  # more digits than any bound: only its size matters
+    return -value if negative else value
 
 
 def _iso_date(raw: str) -> date:
@@ -82,9 +98,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        count = self._number(options.get("measures"), "--measures", "die Anzahl der Maßnahmen")
-        seed = self._number(options.get("seed"), "--seed", "der Seed", minimum=0)
-        batch_size = self._number(options.get("batch_size"), "--batch-size", "die Stapelgröße")
+        count = self._number(
+            options.get("measures"), "--measures", "die Anzahl der Maßnahmen", maximum=MAX_MEASURES
+        )
+        seed = self._number(options.get("seed"), "--seed", "der Seed", minimum=0, maximum=MAX_SEED)
+        batch_size = self._number(
+            options.get("batch_size"), "--batch-size", "die Stapelgröße", maximum=MAX_BATCH_SIZE
+        )
         reference = options.get("reference_date") or timezone.localdate()
         if not isinstance(reference, date):
             raise Fehler("--reference-date muss ein Datum im Format JJJJ-MM-TT sein.")
@@ -114,14 +134,21 @@ class Command(BaseCommand):
         self.stdout.write(summary)
 
     @staticmethod
-    def _number(value: Any, option: str, what: str, *, minimum: int = 1) -> int:
+    def _number(value: Any, option: str, what: str, *, minimum: int = 1, maximum: int) -> int:
         if value is None:
             raise Fehler(f"Bitte {what} mit {option} angeben, z. B. „isi generate --measures 1000 --seed 1“.")
+        raw = value
         if isinstance(value, bool) or not isinstance(value, int):
-            try:
-                value = int(str(value))
-            except ValueError:
-                raise Fehler(f"{option} muss eine ganze Zahl sein, nicht {value!r}.") from None
+            parsed = _whole_number(str(value))
+            if not isinstance(parsed, int):
+                raise Fehler(f"{option} muss eine ganze Zahl sein, nicht {str(value)[:40]!r}.", returncode=2)
+            value = parsed
+        if value > maximum:
+            raise Fehler(
+                f"{option} darf höchstens {german_number(maximum)} sein, nicht {str(raw)[:40]} "
+                f"/ {option} must be at most {maximum}.",
+                returncode=2,
+            )
         if value < minimum:
             relation = "größer als 0" if minimum == 1 else f"mindestens {minimum}"
             raise Fehler(f"{option} muss {relation} sein, nicht {value}.")

@@ -7,6 +7,7 @@ Running it twice on one day sends nothing the second time.
 
 from __future__ import annotations
 
+from argparse import ArgumentTypeError
 from datetime import date
 from typing import Any
 
@@ -15,13 +16,18 @@ from django.core.management.base import BaseCommand, CommandParser
 from isi.rounds.tasks import send_all_reminders
 
 
+def _iso_date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ArgumentTypeError(f"kein Datum im Format JJJJ-MM-TT: {raw[:40]!r}") from None
+
+
 class Command(BaseCommand):
     help = "Sendet die heute fälligen Erinnerungen der offenen Aktualisierungsrunde (idempotent je Tag)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--date", type=date.fromisoformat, default=None, help="Stichtag (JJJJ-MM-TT), sonst heute"
-        )
+        parser.add_argument("--date", type=_iso_date, default=None, help="Stichtag (JJJJ-MM-TT), sonst heute")
 
     def handle(self, *args: Any, **options: Any) -> None:
         sent = send_all_reminders(options["date"])

@@ -12,7 +12,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from isi.core.cli_input import whole_number
 from isi.search.indexing import BATCH_SIZE, rebuild_search_index, refresh_search_index
+
+MAX_BATCH_SIZE = 100_000
 
 
 class Command(BaseCommand):
@@ -20,7 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rebuild", action="store_true", help="alle Suchdokumente neu aufbauen")
-        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="Maßnahmen je Schritt")
+        parser.add_argument(
+            "--batch-size", default=BATCH_SIZE, help=f"Maßnahmen je Schritt (1–{MAX_BATCH_SIZE})"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
@@ -32,7 +37,9 @@ class Command(BaseCommand):
                 last[0] = now
                 self.stderr.write(f"  {done:>9,} / {total:,} Maßnahmen indexiert ({now - started:.1f} s)")
 
-        batch_size = max(1, int(options["batch_size"]))
+        batch_size = whole_number(
+            options["batch_size"], option="--batch-size", minimum=1, maximum=MAX_BATCH_SIZE
+        )
         if options["rebuild"]:
             self.stderr.write("Suchindex wird neu aufgebaut …")
             count = rebuild_search_index(batch_size=batch_size, progress=progress)
