@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
 from django.utils.csp import CSP
 
-from isi.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from isi.env import (
+    ConfigurationError,
+    env_bool,
+    env_choice,
+    env_email,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    env_url,
+)
 
 # Lets type hints like ModelForm[Feedback] or Field[Any, Any] work at run time too.
 django_stubs_ext.monkeypatch()
@@ -29,6 +42,10 @@ if PRODUCTION and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50):
     raise ConfigurationError("ISI_PRODUCTION=true needs ISI_SECRET_KEY (at least 50 random characters).")
 if PRODUCTION and (DEBUG or DEMO_MODE):
     raise ConfigurationError("ISI_PRODUCTION=true cannot be combined with ISI_DEBUG or ISI_DEMO_MODE.")
+# Set by the test run (tests/testenv.py): tasks run at once, fast password hashing.
+TESTING = env_bool("ISI_TESTING", False)
+if PRODUCTION and TESTING:
+    raise ConfigurationError("ISI_PRODUCTION=true cannot be combined with ISI_TESTING.")
 
 ALLOWED_HOSTS = env_list("ISI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("ISI_CSRF_TRUSTED_ORIGINS", [])
@@ -65,14 +82,23 @@ INSTALLED_APPS = [
 # Background work (reminders, large imports, index rebuilds): Django's tasks framework with the
 # database backend; `isi db_worker` runs the queue. Tests run tasks immediately.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-if env_bool("ISI_TESTING", False):
+if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 MIDDLEWARE = [
+    # Outermost: a version-free Server header on every response, whatever answers it.
+    "isi.core.middleware.ServerHeaderMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (after `isi collectstatic`), before anything that would touch the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "isi.core.middleware.RefuseMethodsMiddleware",  # TRACE, TRACK, CONNECT: 405
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Outside sessions and CSRF so that it sees the cookies they set: private, no-store.
+    "isi.core.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before CommonMiddleware, so that "/admin" is not even redirected from outside the allow-list.
+    "isi.core.middleware.AdminAccessMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,7 +129,9 @@ TEMPLATES = [
 
 # DATABASE_URL picks the database: sqlite:///path (default: var/isi.sqlite3) or postgres://…
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'isi.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("ISI_DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("ISI_DB_CONN_MAX_AGE", 0, minimum=0))
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the demo server and a command share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -124,7 +152,7 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
-if env_bool("ISI_TESTING", False):
+if TESTING:
     # Tests create many users; Argon2 by design is slow.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -135,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-SESSION_COOKIE_AGE = env_int("ISI_SESSION_SECONDS", 8 * 60 * 60)
+SESSION_COOKIE_AGE = env_int("ISI_SESSION_SECONDS", 8 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -143,7 +171,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ISI_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("ISI_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env_int("ISI_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("ISI_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -165,6 +193,20 @@ STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 for _prefix, _path in (("vendor/kern", "@kern-ux/native/dist"), ("vendor/htmx", "htmx.org/dist")):
     if (NODE_MODULES / _path).is_dir():
         STATICFILES_DIRS.append((_prefix, NODE_MODULES / _path))
+# Served by WhiteNoise from STATIC_ROOT: hashed names, gzip copies, `Cache-Control: max-age=…,
+# immutable` for hashed files. The manifest needs `isi collectstatic` (make install, isi demo,
+# deploy/upgrade.sh); with ISI_DEBUG the unhashed files come straight from the source folders, and
+# the test run uses plain storage and the finders, so that neither needs collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING  # looks files up per request: no scan per test client
 
 # Content Security Policy (Django's own): no inline script without a nonce, no plugins, no framing.
 SECURE_CSP = {
@@ -186,17 +228,39 @@ SECURE_CSP = {
 # Searches count and filter over a per-process snapshot of the public measures, rebuilt when the
 # data changes (isi.search.snapshot); writes that bypass the services are seen after this many
 # seconds. 0: rebuilt for every search (tests).
-ISI_SEARCH_SNAPSHOT_SECONDS = (
-    0 if env_bool("ISI_TESTING", False) else env_int("ISI_SEARCH_SNAPSHOT_SECONDS", 60)
-)
-ISI_PUBLIC_BASE_URL = env_str("ISI_PUBLIC_BASE_URL", "")  # e.g. https://isi.bund.de; empty: from request
-ISI_OPEN_DATA_LICENSE = env_str("ISI_OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
+ISI_SEARCH_SNAPSHOT_SECONDS = 0 if TESTING else env_int("ISI_SEARCH_SNAPSHOT_SECONDS", 60, minimum=0)
+ISI_PUBLIC_BASE_URL = env_url("ISI_PUBLIC_BASE_URL", "")  # e.g. https://isi.bund.de; empty: from request
+ISI_OPEN_DATA_LICENSE = env_url("ISI_OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
+# The DCAT-AP.de catalogue: publisher name (default: ISI_OPERATOR) and IRI (default: a #fragment of
+# /daten/), contact address, and the dcatde:contributorID GovData assigns to a delivering office.
+ISI_OPEN_DATA_PUBLISHER = env_str("ISI_OPEN_DATA_PUBLISHER", "")
+ISI_OPEN_DATA_PUBLISHER_URI = env_url("ISI_OPEN_DATA_PUBLISHER_URI", "")
+ISI_OPEN_DATA_CONTACT_EMAIL = env_email("ISI_OPEN_DATA_CONTACT_EMAIL", "")
+ISI_OPEN_DATA_CONTRIBUTOR_ID = env_url("ISI_OPEN_DATA_CONTRIBUTOR_ID", "")
+# API rate limit per caller, in the format of isi.api.throttling.parse_rate ("120/min", "off").
 ISI_API_RATE = env_str("ISI_API_RATE", "120/min")
+if not re.fullmatch(
+    r"\s*(|off|none|0|[0-9]+/[0-9]*(s|sec|second|m|min|minute|h|hour|d|day))\s*", ISI_API_RATE.lower()
+):
+    raise ConfigurationError(f"ISI_API_RATE must look like 120/min or be off, not {ISI_API_RATE!r}")
+# Largest request body the API accepts (isi.api.errors); larger ones get 413.
+ISI_API_MAX_BODY_BYTES = env_int("ISI_API_MAX_BODY_BYTES", 1024 * 1024, minimum=1)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For is believed: for the client address
+# of the API rate limits and of the admin allow-list (isi.core.network). Empty: REMOTE_ADDR only.
+ISI_API_TRUSTED_PROXIES = env_networks("ISI_API_TRUSTED_PROXIES", [])
+# The production server (`isi serve`, deploy/gunicorn.conf.py; gunicorn also believes
+# X-Forwarded-Proto only from ISI_API_TRUSTED_PROXIES): processes, threads each, request time-out.
+ISI_WEB_WORKERS = env_int("ISI_WEB_WORKERS", 2 * (os.cpu_count() or 1), minimum=1, maximum=256)
+ISI_WEB_THREADS = env_int("ISI_WEB_THREADS", 2, minimum=1, maximum=64)
+ISI_WEB_TIMEOUT = env_int("ISI_WEB_TIMEOUT", 60, minimum=5, maximum=3600)
+# The Django admin (/admin/): off entirely, or reachable only from these networks (else 404).
+ISI_ADMIN_ENABLED = env_bool("ISI_ADMIN_ENABLED", True)
+ISI_ADMIN_ALLOWED_NETWORKS = env_networks("ISI_ADMIN_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
 # Operator-supplied video explaining the site in German Sign Language (BITV 2.0 § 4), a file
 # under STATIC_ROOT/MEDIA; empty until one is configured (the accessibility statement says so).
 ISI_DGS_VIDEO = env_str("ISI_DGS_VIDEO", "")
-ISI_DGS_VIDEO_SECONDS = env_int("ISI_DGS_VIDEO_SECONDS", 0)
-ISI_FEEDBACK_EMAIL = env_str("ISI_FEEDBACK_EMAIL", "barrierefreiheit@isi.invalid")
+ISI_DGS_VIDEO_SECONDS = env_int("ISI_DGS_VIDEO_SECONDS", 0, minimum=0)
+ISI_FEEDBACK_EMAIL = env_email("ISI_FEEDBACK_EMAIL", "barrierefreiheit@isi.invalid")
 ISI_OPERATOR = env_str(
     "ISI_OPERATOR", "Bundesministerium des Innern (Betreiber des Informationssystems Integration)"
 )
@@ -209,10 +273,10 @@ MAILERS: dict[str, dict[str, object]] = {
 if PRODUCTION:
     MAILERS["default"]["OPTIONS"] = {
         "host": env_str("ISI_SMTP_HOST", "localhost"),
-        "port": env_int("ISI_SMTP_PORT", 25),
+        "port": env_int("ISI_SMTP_PORT", 25, minimum=1, maximum=65535),
         "use_tls": env_bool("ISI_SMTP_TLS", False),
     }
-DEFAULT_FROM_EMAIL = env_str("ISI_FROM_EMAIL", "isi@localhost")
+DEFAULT_FROM_EMAIL = env_email("ISI_FROM_EMAIL", "isi@localhost", display_name=True)
 
 # Where `isi demo` looks for the NAP-I text before falling back to the committed facts file.
 NAP_I_SEED_PATH = Path(
@@ -220,13 +284,14 @@ NAP_I_SEED_PATH = Path(
 )
 DEMO_PASSWORD = env_str("ISI_DEMO_PASSWORD", "demo")
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "isi": {"handlers": ["console"], "level": env_str("ISI_LOG_LEVEL", "INFO")},
+        "isi": {"handlers": ["console"], "level": env_choice("ISI_LOG_LEVEL", "INFO", LOG_LEVELS)},
         "isi.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
@@ -247,8 +312,8 @@ MIDDLEWARE.insert(
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes wants to be last
 
-AXES_FAILURE_LIMIT = env_int("ISI_LOGIN_FAILURE_LIMIT", 5)
-ISI_LOGIN_LOCKOUT_MINUTES = env_int("ISI_LOGIN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = env_int("ISI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+ISI_LOGIN_LOCKOUT_MINUTES = env_int("ISI_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 AXES_COOLOFF_TIME = ISI_LOGIN_LOCKOUT_MINUTES / 60  # a float is read as hours
 # Lock the combination of username and client address, not the username alone: otherwise anyone
 # on the internet could lock every desk officer of a ministry out by typing their (guessable)
@@ -266,5 +331,23 @@ AXES_LOCKOUT_CALLABLE = "isi.accounts.views.locked_out"
 
 # Server-side session limits: signed out after 30 minutes without a request, and 10 hours after
 # signing in whatever happens. Sessions end on the server (the session row is deleted).
-ISI_SESSION_IDLE_SECONDS = env_int("ISI_SESSION_IDLE_SECONDS", 30 * 60)
-ISI_SESSION_ABSOLUTE_SECONDS = env_int("ISI_SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
+ISI_SESSION_IDLE_SECONDS = env_int("ISI_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+ISI_SESSION_ABSOLUTE_SECONDS = env_int("ISI_SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60, minimum=60)
+
+# --- Excel/CSV round-trip (isi.imports.roundtrip) ---
+# Limits an upload is checked against before anything is read (uploads.py), in the request.
+ISI_UPLOAD_MAX_BYTES = env_int("ISI_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+ISI_UPLOAD_MAX_ZIP_ENTRIES = env_int("ISI_UPLOAD_MAX_ZIP_ENTRIES", 500, minimum=1)
+ISI_UPLOAD_MAX_UNPACKED_BYTES = env_int("ISI_UPLOAD_MAX_UNPACKED_BYTES", 50 * 1024 * 1024, minimum=1)
+ISI_UPLOAD_MAX_COMPRESSION_RATIO = env_int("ISI_UPLOAD_MAX_COMPRESSION_RATIO", 100, minimum=1)
+ISI_UPLOAD_MAX_ROWS = env_int("ISI_UPLOAD_MAX_ROWS", 20_000, minimum=1)
+ISI_UPLOAD_MAX_COLUMNS = env_int("ISI_UPLOAD_MAX_COLUMNS", 100, minimum=1)
+ISI_UPLOAD_MAX_SHARED_STRINGS = env_int("ISI_UPLOAD_MAX_SHARED_STRINGS", 500_000, minimum=1)
+ISI_UPLOAD_CHECK_SECONDS = env_float("ISI_UPLOAD_CHECK_SECONDS", 10.0, minimum=0.1)
+# Stored uploads are deleted after this many days.
+ISI_UPLOAD_RETENTION_DAYS = env_int("ISI_UPLOAD_RETENTION_DAYS", 14, minimum=1)
+# Uploads with more rows are read and checked in the background; its time budget; errors listed.
+ISI_ROUNDTRIP_BACKGROUND_ROWS = env_int("ISI_ROUNDTRIP_BACKGROUND_ROWS", 500, minimum=0)
+ISI_ROUNDTRIP_SECONDS = env_float("ISI_ROUNDTRIP_SECONDS", 300.0, minimum=1.0)
+ISI_ROUNDTRIP_MAX_ERRORS = env_int("ISI_ROUNDTRIP_MAX_ERRORS", 500, minimum=1)
+ISI_ROUNDTRIP_PAGE_SIZE = env_int("ISI_ROUNDTRIP_PAGE_SIZE", 50, minimum=1)

@@ -1,11 +1,18 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from isi.api.api import api
 
+# The admin exists only with ISI_ADMIN_ENABLED, and answers only from ISI_ADMIN_ALLOWED_NETWORKS
+# (isi.core.middleware.AdminAccessMiddleware).
+admin_urls: list[URLPattern | URLResolver] = (
+    [path("admin/", admin.site.urls)] if getattr(settings, "ISI_ADMIN_ENABLED", True) else []
+)
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/", admin.site.urls),
+    *admin_urls,
     path("konto/", include("isi.accounts.urls")),
     path("daten/", include("isi.opendata.urls")),
     path("api/v1/", api.urls),

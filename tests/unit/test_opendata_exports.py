@@ -26,6 +26,11 @@ LANDS = {"05": "Nordrhein-Westfalen", "09": "Bayern"}
         ("\tfoo", "'\tfoo"),
         ("\rfoo", "'\rfoo"),
         ('=HYPERLINK("http://evil.example")', '\'=HYPERLINK("http://evil.example")'),
+        # Spreadsheets skip leading blanks and quotes before a formula (issue #12).
+        (" =Leerzeichen", "' =Leerzeichen"),
+        ("   =1+1", "'   =1+1"),
+        ('"=1', "'\"=1"),
+        ("'=1", "''=1"),
     ],
 )
 def test_spreadsheet_safe_neutralises_formula_triggers(value: str, expected: str) -> None:
@@ -33,7 +38,7 @@ def test_spreadsheet_safe_neutralises_formula_triggers(value: str, expected: str
 
 
 @pytest.mark.parametrize(
-    "value", ["", "Integrationskurs", "1+1", "a=b", "E-Mail", "'zitiert", " =Leerzeichen"]
+    "value", ["", "Integrationskurs", "1+1", "a=b", "E-Mail", "'zitiert", " Leerzeichen", '"Zitat"']
 )
 def test_spreadsheet_safe_leaves_ordinary_text_alone(value: str) -> None:
     assert spreadsheet_safe(value) == value

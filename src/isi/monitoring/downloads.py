@@ -8,9 +8,10 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
+from isi.core.spreadsheets import spreadsheet_safe
 from isi.monitoring.models import Indicator
 from isi.monitoring.opensdg import Row, serialise
-from isi.opendata.exports import UTF8_BOM, spreadsheet_safe
+from isi.opendata.exports import UTF8_BOM
 
 ILLUSTRATIVE_SUFFIX = "illustrative-beispieldaten-keine-amtlichen-zahlen"
 

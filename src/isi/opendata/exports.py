@@ -1,8 +1,9 @@
 """Open-data downloads of public measures: CSV, JSON and XLSX from the one search selector.
 
 Only public measures, never internal fields. CSV and XLSX share the columns and the formula guard
-(`spreadsheet_safe`); JSON reuses the records of `isi export json` (`measure_to_export`) without the
-internal fields. Everything is written row by row so a million measures never sit in memory.
+(`isi.core.spreadsheets.spreadsheet_safe`); JSON reuses the records of `isi export json`
+(`measure_to_export`) without the internal fields. Everything is written row by row so a million
+measures never sit in memory.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-unty
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from isi.core.spreadsheets import spreadsheet_safe
 from isi.measures.export import measure_to_export
 from isi.measures.models import Measure, MeasureOrganisation
 from isi.opendata.geocoding import LEVEL_URIS, Geocoding, geocode
@@ -41,8 +43,6 @@ SOURCE_NAME = "Informationssystem Integration (ISI) der Bundesregierung"
 MULTI_VALUE_SEPARATOR = " | "
 CSV_DELIMITER = ";"
 UTF8_BOM = "\ufeff"
-# Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (OWASP).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CELL_LIMIT = 32767  # characters Excel keeps in one cell
 XLSX_MAX_ROWS = 1_048_575  # data rows of one Excel sheet (1,048,576 rows less the header)
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,17 +92,6 @@ def license_name(uri: str) -> str:
 def attribution_text() -> str:
     """The attribution the licence asks reusers to give (Datenlizenz Deutschland: source + licence)."""
     return f"{SOURCE_NAME}, {license_name(license_uri())}"
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Neutralise formula injection: a leading apostrophe makes the cell plain text.
-
-    Used for every CSV and XLSX cell. Cells starting with =, +, -, @, tab or carriage return are
-    executed or reinterpreted by spreadsheet programs; data from the measures must never be.
-    """
-    if value and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 # --- filter and meta -----------------------------------------------------------------------------

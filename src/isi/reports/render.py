@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
-from isi.opendata.exports import spreadsheet_safe
+from isi.core.spreadsheets import spreadsheet_safe
 from isi.reports.report_data import ReportData
 from isi.reports.tables import XLSX_FORMATS, Kind, Table, write_table, xlsx_value
 

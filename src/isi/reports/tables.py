@@ -20,7 +20,7 @@ from django.utils.translation import override
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
-from isi.opendata.exports import spreadsheet_safe
+from isi.core.spreadsheets import spreadsheet_safe
 
 
 class Kind(StrEnum):

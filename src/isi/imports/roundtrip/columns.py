@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models
 
 from isi.catalog.models import Area, Component, FundingProgramme, TargetGroup
+from isi.core.spreadsheets import unguard
 from isi.measures.models import Evaluation, Measure
 
 TEXT = "text"
@@ -103,11 +104,14 @@ def normalise_text(value: Any) -> str:
         return YES if value else NO
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    # spreadsheet_safe prefixes an apostrophe to cells that would start a formula; undo it.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
-        text = text[1:]
-    return text
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    # The download guards cells with spreadsheet_safe (an apostrophe in front of anything a
+    # spreadsheet could run); undo it before trimming, as XLSX turns CR into LF. Undone as often
+    # as it applies, so a stored text that itself looks guarded ("'=1") compares equal to its
+    # download ("''=1"): normalise_text(spreadsheet_safe(t)) == normalise_text(t) for every t.
+    while (unguarded := unguard(text)) != text:
+        text = unguarded
+    return text.strip()
 
 
 def choice_label(choices: type[models.TextChoices], value: str) -> str:

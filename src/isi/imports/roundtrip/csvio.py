@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from isi.core.spreadsheets import spreadsheet_safe
 from isi.imports.roundtrip.columns import COLUMNS, HEADERS, current_value
 from isi.measures.models import Measure
-from isi.opendata.exports import spreadsheet_safe
 
 
 def _text(value: Any) -> str:

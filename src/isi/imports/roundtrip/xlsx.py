@@ -13,6 +13,7 @@ from openpyxl.styles import Font, Protection  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
+from isi.core.spreadsheets import spreadsheet_safe
 from isi.imports.roundtrip.columns import (
     BOOL,
     CHOICE,
@@ -34,7 +35,6 @@ from isi.imports.roundtrip.columns import (
     names,
 )
 from isi.measures.models import Measure
-from isi.opendata.exports import spreadsheet_safe
 
 HELP_LINES = (
     "So bearbeiten Sie Ihre Maßnahmen offline",

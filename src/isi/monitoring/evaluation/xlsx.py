@@ -17,8 +17,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-unty
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from isi.core.spreadsheets import spreadsheet_safe
 from isi.monitoring.evaluation.overview import Coverage, EvaluationOverview
-from isi.opendata.exports import spreadsheet_safe
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CELL_LIMIT = 32_767  # Excel's maximum characters per cell
