@@ -67,6 +67,12 @@ def test_the_wsgi_application_names_no_versions(path: str) -> None:
         assert not VERSION.search(names.get(name, "")), (name, names.get(name))
 
 
+@pytest.mark.django_db
+def test_under_gunicorn_its_own_version_free_header_is_not_doubled() -> None:
+    _status, headers = wsgi_headers("/gibt-es-nicht/", SERVER_SOFTWARE="gunicorn/27.0.1")
+    assert "server" not in {name.lower() for name, _value in headers}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_development_server_names_no_python_version(live_server: LiveServer) -> None:
     # runserver, `isi demo` and the live test server are wsgiref: also its own answers (static

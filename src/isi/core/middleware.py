@@ -30,7 +30,8 @@ class ServerHeaderMiddleware:
     ``Server: WSGIServer/0.2 CPython/3.x.y`` unless the application names a server itself. Their
     own answers that never reach the application (static files of the development server,
     malformed requests) are given the same version-free name here, once, when the application
-    is loaded.
+    is loaded. gunicorn (``isi serve``) sends its own version-free ``Server: gunicorn`` whatever
+    the application says; there the header is left to it rather than sent twice.
     """
 
     def __init__(self, get_response: GetResponse) -> None:
@@ -39,7 +40,8 @@ class ServerHeaderMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        response.headers["Server"] = SERVER
+        if not str(request.META.get("SERVER_SOFTWARE", "")).startswith("gunicorn"):
+            response.headers["Server"] = SERVER
         return response
 
 
