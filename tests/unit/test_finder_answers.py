@@ -35,6 +35,9 @@ FULL: dict[str, Any] = {
     "in_vocational_training": False,
     "training_contract_signed": False,
     "needs_language_qualification": True,
+    "country_of_origin": "AF",
+    "in_school": False,
+    "sufficient_german": False,
 }
 
 
@@ -50,6 +53,8 @@ def test_the_answer_keys_are_the_contract() -> None:
         "long_term_resident",
         "eu_free_movement",
         "german_citizen",
+        "refugee_protection",
+        "temporary_protection_24",
         "humanitarian_temporary",
         "residence_25_5",
         "asylum_good_prospects",

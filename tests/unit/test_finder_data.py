@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from datetime import date
+
 import pytest
 
 from isi.finder.rules import RuleDataError, evaluate, load_rules, parse_rules
@@ -14,27 +16,34 @@ from isi.finder.rules import RuleDataError, evaluate, load_rules, parse_rules
 RULE_FILE = Path(__file__).resolve().parents[2] / "src" / "isi" / "finder" / "data" / "eligibility.json"
 
 
+HISTORY = date(2021, 1, 1)
+
+
 def shipped() -> dict[str, Any]:
+    """The history rule set (Leitfaden 2020) alone, as one rule set of the old shape."""
     data: dict[str, Any] = json.loads(RULE_FILE.read_text(encoding="utf-8"))
-    return data
+    history: dict[str, Any] = data["rule_sets"][1]
+    assert history["version"] == 1
+    return history
 
 
 def test_shipped_rules_have_both_offers() -> None:
-    rules = load_rules()
+    rules = load_rules(on=HISTORY)
     assert [offer.id for offer in rules.offers] == ["integration_course", "job_language_course"]
     assert "Endnoten 1, 2, 5 und 8" in rules.source.de
 
 
 def test_every_clause_of_endnotes_5_and_8_has_a_path() -> None:
-    clauses = {path.clause.de for offer in load_rules().offers for path in offer.paths}
+    clauses = {path.clause.de for offer in load_rules(on=HISTORY).offers for path in offer.paths}
     expected = {f"Endnote 5, Spiegelstrich {i}" for i in range(1, 6)}
     expected |= {f"Endnote 8, Spiegelstrich 1, Unterpunkt {i}" for i in range(1, 7)}
     expected |= {f"Endnote 8, Spiegelstrich 2, Unterpunkt {i}" for i in range(1, 5)}
     assert clauses == expected
 
 
-def test_every_text_is_in_german_and_english() -> None:
-    for offer in load_rules().offers:
+@pytest.mark.parametrize("on", [HISTORY, date(2026, 12, 1)])
+def test_every_text_is_in_german_and_english(on: date) -> None:
+    for offer in load_rules(on=on).offers:
         for path in offer.paths:
             assert path.because.de and path.because.en
             assert "{clause}" in path.because.de and "{clause}" in path.because.en

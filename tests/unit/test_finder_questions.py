@@ -53,6 +53,8 @@ def test_choice_questions_offer_exactly_the_allowed_values() -> None:
             assert all(c["label"] for c in q["choices"])
         elif q["type"] == "bool":
             assert [(c["value"], c["label"]) for c in q["choices"]] == [(True, "Ja"), (False, "Nein")]
+        elif q["type"] == "country":
+            assert {"SY", "AF", "UA", "GE", "ZZ"} <= {c["value"] for c in q["choices"]}
         else:
             assert q["choices"] == []
 

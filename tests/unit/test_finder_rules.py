@@ -1,4 +1,7 @@
-"""The offer finder's eligibility rules: every clause of Leitfaden endnotes 5 and 8, eligible and not.
+"""The history rule set (version 1): every clause of Leitfaden endnotes 5 and 8, eligible and not.
+
+These rules were in force until the law changed on 31 December 2022, so ``TODAY`` lies before
+that day and ``evaluate`` picks them; the law in force is tested in ``test_finder_law.py``.
 
 Each clause gets an eligible case (and the reason must name the clause) and its important
 negative; then the unknown handling (``None`` with the missing keys named) and the JSON shape.
@@ -24,7 +27,7 @@ from isi.finder.rules import (
     validate_answers,
 )
 
-TODAY = date(2025, 6, 30)
+TODAY = date(2022, 6, 30)
 IK = "integration_course"
 BSK = "job_language_course"
 ACTIVITIES = (
@@ -221,7 +224,7 @@ def test_unclear_prospects_with_unknown_entry_date_names_it() -> None:
     result = judge(IK, **answers)
     assert result.eligible is None
     assert result.missing == ("entry_date",)
-    assert "(entry_date)" in text(result)
+    assert "wann Sie eingereist sind" in text(result) and "(entry_date)" not in text(result)
     assert "Endnote 5, Spiegelstrich 5" in text(result)
 
 
@@ -421,7 +424,8 @@ def test_no_answers_names_what_is_missing() -> None:
     ik, bsk = evaluate({}, today=TODAY)
     assert (ik.offer, ik.eligible, ik.missing) == (IK, None, ("nationality", "status"))
     assert ik.reasons_de[0].startswith("Wir müssen noch wissen: ")
-    assert "(nationality)" in ik.reasons_de[0] and "(status)" in ik.reasons_de[0]
+    assert "Ihre Staatsangehörigkeit und Ihr Aufenthaltsstatus" in ik.reasons_de[0]
+    assert "(nationality)" not in ik.reasons_de[0]  # named in words, never as a key
     assert ik.reasons_en[0].startswith("We still need to know: ")
     assert bsk.eligible is None
     assert bsk.missing == ("nationality", "status", "needs_language_qualification")
@@ -526,7 +530,11 @@ def test_undecided_json_is_null_with_missing_keys() -> None:
     data = result_to_json(evaluate({}, today=TODAY)[0])
     assert data["eligible"] is None
     assert data["missing"] == ["nationality", "status"]
-    assert json.dumps(data).count("null") == 1
+    assert data["missing_questions"] == ["Ihre Staatsangehörigkeit", "Ihr Aufenthaltsstatus"]
+    assert data["basis"] is None and data["binding"] is False
+    assert data["legal_state"] == "2020-06-01"
+    # eligible, basis and decided_by: the endnotes name no office
+    assert json.dumps(data).count("null") == 3
 
 
 def test_payload_with_errors_has_no_results() -> None:
@@ -544,7 +552,8 @@ def test_payload_without_errors() -> None:
     payload = finder_payload({"nationality": "eu"}, today=TODAY)
     assert payload["errors"] == []
     assert [r["offer"] for r in payload["results"]] == [IK, BSK]
-    assert results_to_json([], []) == {"results": [], "errors": []}
+    assert results_to_json([], [])["results"] == []
+    assert "keine verbindliche Entscheidung" in results_to_json([], [])["notice"]
 
 
 def test_rules_are_loaded_once() -> None:

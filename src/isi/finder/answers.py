@@ -18,7 +18,7 @@ from typing import Any, Literal
 Lang = Literal["de", "en"]
 LANGS: tuple[Lang, ...] = ("de", "en")
 
-Kind = Literal["choice", "bool", "date", "int"]
+Kind = Literal["choice", "bool", "date", "int", "country"]
 AnswerValue = str | bool | int | date
 
 # The key used for errors about the answers as a whole (not a single key).
@@ -59,6 +59,8 @@ STATUSES: tuple[str, ...] = (
     "long_term_resident",
     "eu_free_movement",
     "german_citizen",
+    "refugee_protection",
+    "temporary_protection_24",
     "humanitarian_temporary",
     "residence_25_5",
     "asylum_good_prospects",
@@ -72,6 +74,8 @@ STATUSES: tuple[str, ...] = (
 # AufenthG). A German citizen choosing one of these is a contradiction we report.
 FOREIGNER_ONLY_STATUSES: frozenset[str] = frozenset(
     {
+        "refugee_protection",
+        "temporary_protection_24",
         "humanitarian_temporary",
         "residence_25_5",
         "asylum_good_prospects",
@@ -82,8 +86,15 @@ FOREIGNER_ONLY_STATUSES: frozenset[str] = frozenset(
     }
 )
 
+# Statuses an EU citizen cannot hold: EU citizens live here under free movement, not with an
+# asylum procedure, a toleration or a residence permit of the AufenthG ("EU citizen" + "Duldung").
+NOT_FOR_EU_CITIZENS: frozenset[str] = FOREIGNER_ONLY_STATUSES | {"spaetaussiedler"}
+
 ANSWER_SPECS: tuple[AnswerSpec, ...] = (
     AnswerSpec("nationality", "choice", Text("Ihre Staatsangehörigkeit", "your nationality"), NATIONALITIES),
+    AnswerSpec(
+        "country_of_origin", "country", Text("aus welchem Land Sie kommen", "which country you come from")
+    ),
     AnswerSpec(
         "migration_background",
         "bool",
@@ -163,12 +174,29 @@ ANSWER_SPECS: tuple[AnswerSpec, ...] = (
             "whether you need better German for training or work",
         ),
     ),
+    AnswerSpec(
+        "in_school",
+        "bool",
+        Text("ob Sie in Deutschland zur Schule gehen", "whether you go to school in Germany"),
+    ),
+    AnswerSpec(
+        "sufficient_german",
+        "bool",
+        Text(
+            "ob Sie schon ausreichend Deutsch sprechen (Niveau B1)",
+            "whether you already speak enough German (level B1)",
+        ),
+    ),
 )
 
 SPECS: Mapping[str, AnswerSpec] = {spec.key: spec for spec in ANSWER_SPECS}
 ANSWER_KEYS: tuple[str, ...] = tuple(spec.key for spec in ANSWER_SPECS)
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ISO 3166-1 alpha-2 in form only: the finder needs to know whether a country is on a dated list
+# (safe countries of origin), not to keep a registry of all countries. "ZZ" (user-assigned) is
+# "another country" in the questionnaire.
+_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 
 
 @dataclass(frozen=True)
@@ -281,6 +309,16 @@ def _check_value(spec: AnswerSpec, value: object, today: date) -> AnswerValue | 
         )
     if spec.kind == "date":
         return _check_date(key, value, today)
+    if spec.kind == "country":
+        if isinstance(value, str) and _COUNTRY_CODE.fullmatch(value.strip()):
+            return value.strip().upper()
+        return AnswerError(
+            key,
+            f"Ungültiger Ländercode {_show(value)}. Bitte den zweibuchstabigen Code nach ISO 3166-1 angeben, "
+            "zum Beispiel „SY“ für Syrien.",
+            f"Invalid country code {_show(value)}. Please give the two-letter ISO 3166-1 code, "
+            "for example 'SY' for Syria.",
+        )
     # choice
     if isinstance(value, str) and value in spec.choices:
         return value
@@ -323,6 +361,17 @@ def _check_consistency(values: Mapping[str, AnswerValue]) -> list[AnswerError]:
     status = values.get("status")
     if nationality is None or status is None:
         return []
+    if nationality == "eu" and status in NOT_FOR_EU_CITIZENS:
+        return [
+            AnswerError(
+                "status",
+                "Diesen Aufenthaltsstatus können Bürgerinnen und Bürger der EU nicht haben: Sie leben mit "
+                "Freizügigkeit in Deutschland. Bitte prüfen Sie Ihre Staatsangehörigkeit und Ihren "
+                "Aufenthaltsstatus.",
+                "EU citizens cannot have this residence status: they live in Germany under free movement. "
+                "Please check your nationality and your residence status.",
+            )
+        ]
     if status == "german_citizen" and nationality != "german":
         return [
             AnswerError(

@@ -1,6 +1,8 @@
-"""The offer finder's questionnaire: short questions in plain German (English second).
+"""The questionnaire of the contract keys: one question per answer key of DESIGN §5 (German, English).
 
-Each question sets one answer key of DESIGN §5. ``relevant_when`` says when a question matters
+This is the reference for programs that build their own form against the API. People use the
+step-by-step questionnaire of ``isi.finder.flow``, which asks about their papers and life and works
+the legal category out. Each question sets one answer key of DESIGN §5. ``relevant_when`` says when a question matters
 (in the condition language of the rule file); a question is shown unless its condition is
 *false* for the answers so far, so a form without JavaScript can show everything at once (with
 the ``only_if`` hint) or step by step (``relevant_questions``).
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from isi.finder.answers import SPECS, Answers, Kind, Lang, Text, coerce_form_data, to_lang, validate_answers
+from isi.finder.countries import COUNTRIES
 from isi.finder.rules import Condition, evaluate_condition, load_rules, parse_condition
 
 __all__ = ["QUESTIONS", "Question", "coerce_form_data", "is_relevant", "questions_for", "relevant_questions"]
@@ -27,7 +30,7 @@ DONT_KNOW = Text("Weiß ich nicht", "I don't know")
 # Who endnote 8, bullet 1 is about (foreign nationals with a residence right, EU citizens
 # included, Spätaussiedler and German citizens with a migration background): the rule file's
 # definition, so the questionnaire and the rules cannot drift apart.
-_BULLET_1_GROUP: dict[str, Any] = {"$ref": "foreigners_and_germans_with_migration_background"}
+_BULLET_1_GROUP: dict[str, Any] = {"$ref": "residence_title_or_migration_background"}
 _ONLY_GERMANS = Text("Nur für Deutsche.", "Only for German citizens.")
 _ONLY_BULLET_1 = Text(
     "Nur für Ausländerinnen und Ausländer mit Aufenthaltserlaubnis (auch aus der EU) "
@@ -97,6 +100,17 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     _question(
+        "country_of_origin",
+        Text("Aus welchem Land kommen Sie?", "Which country are you from?"),
+        Text(
+            "Das Land, dessen Staatsangehörigkeit Sie haben. Es entscheidet bei Menschen im Asylverfahren, "
+            "ob sie aus einem sicheren Herkunftsstaat kommen.",
+            "The country of your nationality. For people in the asylum procedure it decides whether they "
+            "come from a safe country of origin.",
+        ),
+        choices=tuple(Choice(c.code, Text(c.de, c.en)) for c in COUNTRIES),
+    ),
+    _question(
         "migration_background",
         Text("Haben Sie einen Migrationshintergrund?", "Do you have a migration background?"),
         Text(
@@ -163,6 +177,21 @@ QUESTIONS: tuple[Question, ...] = (
                 Text(
                     "Ich lebe schon länger in Deutschland und bin nicht Deutsche oder Deutscher.",
                     "I have lived in Germany for some time and am not a German citizen.",
+                ),
+            ),
+            Choice(
+                "refugee_protection",
+                Text(
+                    "Ich habe Asyl, den Flüchtlingsschutz oder den subsidiären Schutz bekommen "
+                    "(§ 25 Abs. 1 oder 2 AufenthG).",
+                    "I was granted asylum, refugee status or subsidiary protection (§ 25 (1) or (2) AufenthG).",
+                ),
+            ),
+            Choice(
+                "temporary_protection_24",
+                Text(
+                    "Ich habe vorübergehenden Schutz (§ 24 AufenthG), zum Beispiel aus der Ukraine.",
+                    "I have temporary protection (§ 24 AufenthG), for example from Ukraine.",
                 ),
             ),
             Choice(
@@ -235,6 +264,27 @@ QUESTIONS: tuple[Question, ...] = (
                 "tolerated_other",
                 Text("Ich habe eine andere Duldung.", "I have another kind of toleration (Duldung)."),
             ),
+        ),
+    ),
+    _question(
+        "in_school",
+        Text("Gehen Sie in Deutschland zur Schule?", "Do you go to school in Germany?"),
+        Text(
+            "Gemeint ist eine allgemeinbildende Schule, zum Beispiel Grundschule, Gesamtschule oder Gymnasium.",
+            "This means a general school, for example primary or secondary school.",
+        ),
+    ),
+    _question(
+        "sufficient_german",
+        Text(
+            "Sprechen Sie schon gut Deutsch – auf dem Niveau B1 oder besser?",
+            "Do you already speak German well – at level B1 or better?",
+        ),
+        Text(
+            "B1 heißt: Sie können sich im Alltag und bei der Arbeit gut verständigen. Zum Beispiel haben Sie "
+            "ein B1-Zertifikat.",
+            "B1 means: you can communicate well in everyday life and at work. For example you have a B1 "
+            "certificate.",
         ),
     ),
     _question(
