@@ -25,6 +25,7 @@ from ninja.throttling import BaseThrottle
 
 from isi.api.auth import caller_of
 from isi.core.network import client_address
+from isi.core.parsing import is_int
 
 DEFAULT_RATE = "120/min"
 PERIODS = {
@@ -49,7 +50,7 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
     count, _, period = rate.partition("/")
     unit = period.lstrip("0123456789")
     multiplier = int(period[: len(period) - len(unit)] or 1)
-    if unit not in PERIODS or not count.isdigit():
+    if unit not in PERIODS or not is_int(count):
         raise ValueError(f"ISI_API_RATE: unbekanntes Format {rate!r} (erwartet z. B. '120/min')")
     return int(count), multiplier * PERIODS[unit]
 
