@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
-
-from datetime import date
 
 import pytest
 

@@ -2,7 +2,8 @@
 
 This is the reference for programs that build their own form against the API. People use the
 step-by-step questionnaire of ``isi.finder.flow``, which asks about their papers and life and works
-the legal category out. Each question sets one answer key of DESIGN §5. ``relevant_when`` says when a question matters
+the legal category out. Each question sets one answer key of DESIGN §5.
+``relevant_when`` says when a question matters
 (in the condition language of the rule file); a question is shown unless its condition is
 *false* for the answers so far, so a form without JavaScript can show everything at once (with
 the ``only_if`` hint) or step by step (``relevant_questions``).
@@ -184,7 +185,8 @@ QUESTIONS: tuple[Question, ...] = (
                 Text(
                     "Ich habe Asyl, den Flüchtlingsschutz oder den subsidiären Schutz bekommen "
                     "(§ 25 Abs. 1 oder 2 AufenthG).",
-                    "I was granted asylum, refugee status or subsidiary protection (§ 25 (1) or (2) AufenthG).",
+                    "I was granted asylum, refugee status or subsidiary protection "
+                    "(§ 25 (1) or (2) AufenthG).",
                 ),
             ),
             Choice(
@@ -270,7 +272,8 @@ QUESTIONS: tuple[Question, ...] = (
         "in_school",
         Text("Gehen Sie in Deutschland zur Schule?", "Do you go to school in Germany?"),
         Text(
-            "Gemeint ist eine allgemeinbildende Schule, zum Beispiel Grundschule, Gesamtschule oder Gymnasium.",
+            "Gemeint ist eine allgemeinbildende Schule, zum Beispiel Grundschule, Gesamtschule "
+            "oder Gymnasium.",
             "This means a general school, for example primary or secondary school.",
         ),
     ),

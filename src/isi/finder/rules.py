@@ -892,6 +892,10 @@ def evaluate(
     book = load_rule_book() if rules is None else rules if isinstance(rules, RuleBook) else None
     rule_set = book.in_force(today) if book is not None else cast(RuleSet, rules)
     counselling = book.counselling if book is not None else ()
+    # A yes/no key the rules no longer ask about counts as "no" when not given.
+    silent = {k: False for k in rule_set.not_asked if k not in answers and SPECS[k].kind == "bool"}
+    if silent:
+        answers = Answers({**answers, **silent})
     return [
         evaluate_offer(
             offer,

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from isi.core import cli_input
 from isi.core.cli_input import KIB, read_json
 from isi.finder.answers import NON_KEY, Lang, to_lang
-from isi.finder.rules import OfferResult, evaluate, results_to_json, validate_answers
+from isi.finder.rules import NOT_BINDING, OfferResult, evaluate, results_to_json, validate_answers
 
 EXIT_INVALID_INPUT = 2
 # The answers are one flat object of a dozen keys; the API accepts 64 KiB as well.
@@ -33,11 +33,16 @@ VERDICTS = {
     None: ("Noch offen.", "Not decided yet."),
 }
 NOTICE = (
-    "Hinweis: Das ist eine erste Einschätzung nach dem Leitfaden der Bundesressorts (Endnoten 5 und 8), "
-    "keine verbindliche Entscheidung. Verbindlich entscheiden die zuständigen Stellen.",
-    "Note: this is a first assessment under the federal ministries' guideline (endnotes 5 and 8), "
-    "not a binding decision. The responsible offices decide.",
+    "Hinweis: " + NOT_BINDING.de,
+    "Note: " + NOT_BINDING.en,
 )
+BASIS = {
+    "claim": ("Anspruch", "claim (Anspruch)"),
+    "admission": (
+        "Zulassung im Rahmen freier Kursplätze",
+        "admission within available places (Zulassung)",
+    ),
+}
 
 
 class Fehler(CommandError):
@@ -144,6 +149,16 @@ def render_text(results: list[OfferResult], lang: Lang) -> str:
     for result in results:
         lines.append(f"{result.title.get(lang)}: {VERDICTS[result.eligible][index]}")
         lines.extend(f"  – {reason}" for reason in result.reasons(lang))
+        if result.basis is not None:
+            lines.append(_t(lang, "  Grundlage: ", "  Basis: ") + BASIS[result.basis][index])
+        if result.decided_by is not None:
+            lines.append(_t(lang, "  Entscheidet: ", "  Decided by: ") + result.decided_by.get(lang))
+        if result.legal_state is not None:
+            lines.append(_t(lang, "  Rechtsstand: ", "  Legal state: ") + result.legal_state.isoformat())
+        steps = result.next_steps(lang)
+        if steps:
+            lines.append(_t(lang, "  Nächste Schritte:", "  Next steps:"))
+            lines.extend(f"  → {step}" for step in steps)
         lines.append("")
     lines.append(NOTICE[index])
     return "\n".join(lines)
