@@ -11,7 +11,7 @@ PYTHON  ?= $(shell scripts/find-python)
 .PHONY: help install demo test test-sqlite test-postgres test-browser lint messages bench clean
 
 help:
-	@echo "make demo     – set up and start the demo on http://127.0.0.1:8000"
+	@echo "make demo     – set up and start the demo on http://127.0.0.1:8000 (isi serve + isi worker)"
 	@echo "make test     – set up and run all tests (SQLite, PostgreSQL, browser), lint and checks"
 	@echo "make install  – create .venv/ with the isi command"
 	@echo "make lint     – ruff, mypy, makemigrations --check"
@@ -30,6 +30,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: $(BIN)/isi node_modules/.package-lock.json
 	@scripts/ensure-weasyprint-libs
+	@# hashed, gzipped static files for isi serve (WhiteNoise); ISI_VAR_DIR/static, default var/static
+	$(ISI) collectstatic --noinput --verbosity 0
 
 demo: install
 	$(ISI) demo

@@ -24,6 +24,7 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isi.settings")
 
+import gunicorn.http.wsgi as gunicorn_http_wsgi
 from django.conf import settings
 
 wsgi_app = "isi.wsgi:application"
@@ -57,6 +58,13 @@ loglevel = "info"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 proc_name = "isi"
 capture_output = False
+# No control socket (gunicornc): signals are the interface (systemctl reload/stop), and two
+# instances on one host would otherwise share the default path ~/.gunicorn/gunicorn.ctl.
+control_socket_disable = True
+
+# gunicorn writes its own `Server: gunicorn` and drops the application's; ISI names no product
+# (isi.core.middleware.ServerHeaderMiddleware). Set in the master, inherited by every worker.
+gunicorn_http_wsgi.SERVER = "ISI"
 
 
 def _trusted(peer: Any) -> bool:

@@ -74,7 +74,8 @@ def _quiet_stdout() -> None:
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isi.settings")
     if len(sys.argv) > 1 and sys.argv[1] == "demo":
-        # The demo is local and says so: demo users, readable errors, static files served.
+        # The demo is local and says so (demo users), but runs like production: `isi serve`
+        # (gunicorn, WhiteNoise) with ISI_DEBUG off, so that what a newcomer tries is what runs.
         os.environ.setdefault("ISI_DEMO_MODE", "true")
         os.environ.setdefault("ISI_DEBUG", "true")
 

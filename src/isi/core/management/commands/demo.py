@@ -1,7 +1,9 @@
-"""`isi demo [--no-server]`: migrate, catalogues, NAP-I measures, demo users; then serve."""
+"""`isi demo [--no-server]`: migrate, catalogues, NAP-I measures, demo users; then serve them
+through the production server (`isi serve`) beside the task worker (`isi worker`)."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -50,13 +52,27 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo-Konten: {names} (Passwort: ISI_DEMO_PASSWORD, Standard „demo“).")
         if options["no_server"]:
             return
-        self.stdout.write(f"ISI läuft auf http://{options['addrport']}/ – beenden mit Strg+C.")
+        # The same server as in production (isi serve: gunicorn, static files through WhiteNoise
+        # from the collected, hashed files), with ISI_DEBUG off.
+        call_command("collectstatic", interactive=False, verbosity=0)
+        isi = [sys.executable, "-m", "isi.cli"]
         # Background jobs (overlap runs, IMAG reports, large uploads) need the task worker; the
         # demo starts one beside the server so that they finish without a second terminal.
-        worker = subprocess.Popen([sys.executable, "-m", "isi.cli", "db_worker"])
-        self.stdout.write("Hintergrund-Worker für Aufgaben gestartet (isi db_worker).")
+        worker = subprocess.Popen([*isi, "worker"])  # noqa: S603 - this Python, fixed arguments
+        self.stdout.write("Hintergrund-Worker für Aufgaben gestartet (isi worker).")
+        self.stdout.write(f"ISI läuft auf http://{options['addrport']}/ – beenden mit Strg+C.")
+        self.stdout.flush()
+        server = subprocess.Popen([*isi, "serve", "--bind", options["addrport"]])  # noqa: S603 - same
         try:
-            call_command("runserver", options["addrport"], use_reloader=False)
+            status = server.wait()
+        except KeyboardInterrupt:
+            # Strg+C reached gunicorn too (same process group): it stops its workers and ends.
+            status = server.wait(timeout=30)
         finally:
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=30)
             worker.terminate()
             worker.wait(timeout=10)
+        if status not in (0, -signal.SIGINT, -signal.SIGTERM):
+            raise CommandError(f"Der Server (isi serve) endete mit Status {status}.")
