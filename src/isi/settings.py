@@ -88,6 +88,8 @@ if TESTING:
 MIDDLEWARE = [
     # Outermost: a version-free Server header on every response, whatever answers it.
     "isi.core.middleware.ServerHeaderMiddleware",
+    # Request id, JSON request log, metrics, /healthz and /readyz, 503 when the database is gone.
+    "isi.operations.middleware.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (after `isi collectstatic`), before anything that would touch the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -130,7 +132,9 @@ TEMPLATES = [
 # DATABASE_URL picks the database: sqlite:///path (default: var/isi.sqlite3) or postgres://…
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'isi.sqlite3'}")
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("ISI_DB_CONN_MAX_AGE", 0, minimum=0))
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("ISI_DB_CONN_MAX_AGE", 0, minimum=0, maximum=3600)
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the demo server and a command share the file.
@@ -288,11 +292,19 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # isi.requests writes one JSON object per request (isi.operations.middleware).
+        "message": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "json_lines": {"class": "logging.StreamHandler", "formatter": "message"},
+    },
     "loggers": {
         "isi": {"handlers": ["console"], "level": env_choice("ISI_LOG_LEVEL", "INFO", LOG_LEVELS)},
         "isi.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "isi.requests": {"handlers": ["json_lines"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -351,3 +363,18 @@ ISI_ROUNDTRIP_BACKGROUND_ROWS = env_int("ISI_ROUNDTRIP_BACKGROUND_ROWS", 500, mi
 ISI_ROUNDTRIP_SECONDS = env_float("ISI_ROUNDTRIP_SECONDS", 300.0, minimum=1.0)
 ISI_ROUNDTRIP_MAX_ERRORS = env_int("ISI_ROUNDTRIP_MAX_ERRORS", 500, minimum=1)
 ISI_ROUNDTRIP_PAGE_SIZE = env_int("ISI_ROUNDTRIP_PAGE_SIZE", 50, minimum=1)
+
+# --- Operations: health, metrics, logs, error pages (issue #13; isi.operations) ---
+# A kept connection is checked before each request reuses it, so that processes recover by
+# themselves when the database comes back; PostgreSQL gives up connecting after a few seconds.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+CSRF_FAILURE_VIEW = "isi.operations.views.csrf_failure"
+# /metrics answers these networks, or anyone sending `Authorization: Bearer <ISI_METRICS_TOKEN>`.
+ISI_METRICS_ALLOWED_NETWORKS = env_networks("ISI_METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
+ISI_METRICS_TOKEN = env_str("ISI_METRICS_TOKEN", "")
+# `isi worker` writes its heartbeat this often; /readyz wants one younger than 3 intervals.
+ISI_WORKER_HEARTBEAT_SECONDS = env_int("ISI_WORKER_HEARTBEAT_SECONDS", 10, minimum=1, maximum=300)
+# /readyz fails when the var directory has less free space than this.
+ISI_READY_MIN_FREE_MB = env_int("ISI_READY_MIN_FREE_MB", 100, minimum=0)

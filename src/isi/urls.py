@@ -12,6 +12,7 @@ admin_urls: list[URLPattern | URLResolver] = (
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("isi.operations.urls")),  # /healthz, /readyz, /metrics
     *admin_urls,
     path("konto/", include("isi.accounts.urls")),
     path("daten/", include("isi.opendata.urls")),
@@ -28,3 +29,9 @@ urlpatterns = [
     path("arbeitsbereich/", include("isi.workspace.urls")),
     path("", include("isi.portal.urls")),
 ]
+
+# Error pages in the KERN layout, without session or database (isi.operations.views).
+handler400 = "isi.operations.views.bad_request"
+handler403 = "isi.operations.views.permission_denied"
+handler404 = "isi.operations.views.page_not_found"
+handler500 = "isi.operations.views.server_error"

@@ -36,6 +36,7 @@ from isi.api.caching import conditional
 from isi.api.cors import add_cors, preflight
 from isi.api.docs import LocalSwagger, docs_asset
 from isi.api.throttling import CallerRateThrottle
+from isi.core.outage import is_database_unavailable
 
 logger = logging.getLogger("isi.api")
 
@@ -103,7 +104,9 @@ def api_view(view: View, *, read_only: bool) -> View:
             response = view(request, *args, **kwargs)
         except Http404:
             response = errors.error_response(404, errors.not_found().detail)
-        except Exception:
+        except Exception as exc:
+            if is_database_unavailable(exc):
+                raise  # 503 with Retry-After from isi.operations.middleware, never 500
             logger.exception("API error on %s %s", request.method, request.path)
             response = errors.server_error()
         finally:

@@ -22,6 +22,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from isi.core.audit import log_denied
+from isi.core.outage import is_database_unavailable
 from isi.core.parsing import loads_json, parse_int
 from isi.measures.rules import Violation
 
@@ -209,6 +210,8 @@ def install(api: NinjaAPI) -> None:
         return error_response(400, tr("Die Anfrage ist ungültig.", "The request is invalid."))
 
     def on_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
+        if is_database_unavailable(exc):
+            raise exc  # answered 503 with Retry-After by isi.operations.middleware, never 500
         logger.exception("API error on %s %s", request.method, request.path, exc_info=exc)
         return server_error()
 

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 
 from isi.catalog.models import Area, Component, Level, Region, TargetGroup
+from isi.core.hooks import report_rebuild
 from isi.core.models import ChangeRecord
 from isi.core.permissions import SEES_EVERYTHING, is_admin, staff_user
 from isi.measures.models import Measure
@@ -204,6 +205,7 @@ def _sync() -> SimilarityIndex:
     _cache.token, _cache.checked = token, now
     if index is not None and fingerprint == _cache.fingerprint:
         return index
+    started, mode = time.perf_counter(), "full" if index is None else "incremental"
     if index is None:
         index = SimilarityIndex()
         _cache.public_ids = set()
@@ -228,6 +230,7 @@ def _sync() -> SimilarityIndex:
     _cache.index = index
     _cache.fingerprint = fingerprint
     _cache.seen = fingerprint[1]
+    report_rebuild("similarity_index", mode, started)
     return index
 
 

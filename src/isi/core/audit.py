@@ -13,6 +13,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from isi.core.hooks import security_event
+
 audit = logging.getLogger("isi.audit")
 
 
@@ -41,6 +43,16 @@ def log_denied(request: HttpRequest | None, what: str, *, user: Any = None) -> N
         path,
         what,
     )
+    # Also kept in the database (isi.operations listens); the path without its query string.
+    security_event.send(
+        sender=None,
+        kind="denied",
+        request=request,
+        username=actor.get_username() if getattr(actor, "is_authenticated", False) else "",
+        user=actor if getattr(actor, "is_authenticated", False) else None,
+        ip=_client(request),
+        what=what,
+    )
 
 
 @receiver(user_logged_in)
@@ -60,4 +72,13 @@ def _login_failed(
     # Never log the password; the username is what the person typed.
     audit.warning(
         "event=login_failed username=%s ip=%s", str(credentials.get("username", "-"))[:150], _client(request)
+    )
+    security_event.send(
+        sender=None,
+        kind="login_failed",
+        request=request,
+        username=str(credentials.get("username", ""))[:150],
+        user=None,
+        ip=_client(request),
+        what="login",
     )

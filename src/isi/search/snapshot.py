@@ -33,6 +33,7 @@ from django.db.models import Window
 from django.db.models.functions import RowNumber
 
 from isi.catalog.models import Region
+from isi.core.hooks import timed_rebuild
 from isi.core.models import ChangeRecord
 from isi.measures.models import Measure
 from isi.search.engine import sort_keys
@@ -214,7 +215,8 @@ def current() -> Snapshot:
         found = _kept.get(key)
     if found is not None and found.token == now and time.monotonic() - found.built_at < seconds:
         return found
-    snapshot = build(now)
+    with timed_rebuild("search_snapshot"):
+        snapshot = build(now)
     if seconds > 0 and keepable():
         with _lock:
             _kept[key] = snapshot
