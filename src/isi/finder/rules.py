@@ -749,6 +749,8 @@ class OfferResult:
     legal_state: date | None = None
     next_steps_texts: tuple[Text, ...] = ()
     rule_version: int | None = None
+    # Answer keys of conditions still open on an eligible answer (asked to make it sure).
+    open_conditions: tuple[str, ...] = ()
 
     def reasons(self, lang: Lang = "de") -> tuple[str, ...]:
         return self.reasons_en if lang == "en" else self.reasons_de
@@ -841,6 +843,7 @@ def evaluate_offer(
         return result(
             True,
             reasons,
+            open_conditions=tuple(k for _, o in pre if o.value is None for k in o.missing),
             paths=tuple(o.path.id for o in holding),
             basis=first.basis,
             decided_by=first.decided_by,
@@ -922,6 +925,7 @@ def _result(
     legal_state: date | None = None,
     steps: Sequence[Text] = (),
     rule_version: int | None = None,
+    open_conditions: tuple[str, ...] = (),
 ) -> OfferResult:
     unique = list(dict.fromkeys(reasons))
     return OfferResult(
@@ -937,6 +941,7 @@ def _result(
         legal_state=legal_state,
         next_steps_texts=tuple(dict.fromkeys(steps)),
         rule_version=rule_version,
+        open_conditions=open_conditions,
     )
 
 
