@@ -50,6 +50,7 @@ test: install lint
 	$(BIN)/python bench/search_vs_datasette.py --measures 2000 --queries 20
 	$(BIN)/python bench/similarity_allpairs.py --measures 2000
 	$(BIN)/python bench/similar_latency.py --measures 2000 --queries 20
+	$(BIN)/python bench/load.py --measures 500 --seconds 5 --queries 20
 
 test-sqlite: install
 	$(BIN)/pytest -m "not browser"
