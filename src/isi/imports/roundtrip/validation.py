@@ -16,7 +16,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from isi.core.audit import log_denied
-from isi.core.permissions import forbidden_measure_fields
 from isi.imports.roundtrip import permissions
 from isi.imports.roundtrip.columns import (
     BY_FIELD,
@@ -40,6 +39,7 @@ from isi.imports.roundtrip.columns import (
 )
 from isi.measures.facts import facts_from_measure
 from isi.measures.models import Measure
+from isi.measures.permissions import forbidden_measure_fields
 from isi.measures.rules import TargetGroupRef, check_measure
 
 Progress = Callable[[int, int], None]
