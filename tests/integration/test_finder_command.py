@@ -46,7 +46,12 @@ def test_json_result(tmp_path: Path) -> None:
     assert list(results) == ["integration_course", "job_language_course"]
     assert results["integration_course"]["eligible"] is False
     assert results["job_language_course"]["eligible"] is True
-    assert "Endnote 8, Spiegelstrich 2, Unterpunkt 4" in results["job_language_course"]["reasons"][0]
+    # The old key labour_market_near is still understood under the law in force (§ 45a AufenthG).
+    assert "§ 45a Abs. 2 AufenthG" in results["job_language_course"]["reasons"][0]
+    assert results["job_language_course"]["basis"] == "admission"
+    assert results["job_language_course"]["legal_state"] == "2026-01-01"
+    assert results["job_language_course"]["next_steps"]
+    assert results["job_language_course"]["binding"] is False
     assert err == ""
 
 
@@ -60,7 +65,8 @@ def test_undecided_result_names_the_missing_keys(tmp_path: Path) -> None:
     out, _ = run("--answers", str(write(tmp_path, {"nationality": "third_country"})), "--json")
     first = json.loads(out)["results"][0]
     assert first["eligible"] is None
-    assert first["missing"] == ["status"]
+    assert first["missing"][0] == "status"
+    assert first["missing_questions"][0] == "Ihr Aufenthaltsstatus"
 
 
 def test_readable_german_text_without_json(tmp_path: Path) -> None:

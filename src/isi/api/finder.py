@@ -8,7 +8,7 @@ errors (``{"key", "message"}``) and no results.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,8 +19,8 @@ from pydantic import Field
 from isi.api.errors import ApiError, tr
 from isi.api.schemas import ErrorOut
 from isi.core.parsing import loads_json
-from isi.finder.answers import ANSWER_SPECS, validate_answers
-from isi.finder.rules import error_to_json, evaluate, result_to_json
+from isi.finder.answers import ANSWER_SPECS, Lang, validate_answers
+from isi.finder.rules import NOT_BINDING, error_to_json, evaluate, results_to_json
 
 router = Router(tags=["Angebotsfinder"])
 
@@ -31,7 +31,16 @@ class FinderResultOut(Schema):
     offer: str = Field(description="z. B. 'integration_course', 'job_language_course'")
     eligible: bool | None = Field(description="null: die Angaben reichen nicht (siehe missing)")
     reasons: list[str]
-    missing: list[str] = Field(default_factory=list, description="Angaben, die noch fehlen")
+    basis: Literal["claim", "admission"] | None = Field(
+        default=None, description="claim: Anspruch; admission: Zulassung im Rahmen freier Kursplätze"
+    )
+    decided_by: str | None = Field(default=None, description="die Stelle, die entscheidet")
+    legal_state: str | None = Field(default=None, description="Rechtsstand der Regeln (JJJJ-MM-TT)")
+    next_steps: list[str] = Field(default_factory=list, description="was jetzt zu tun ist")
+    binding: bool = Field(default=False, description="immer false: keine verbindliche Entscheidung")
+    notice: str = ""
+    missing: list[str] = Field(default_factory=list, description="Angaben, die noch fehlen (Schlüssel)")
+    missing_questions: list[str] = Field(default_factory=list, description="dieselben, in Worten")
     title: str = ""
 
 
@@ -43,6 +52,7 @@ class FinderErrorOut(Schema):
 class FinderOut(Schema):
     results: list[FinderResultOut]
     errors: list[FinderErrorOut]
+    notice: str = ""
 
 
 class FinderInvalidOut(FinderOut):
@@ -56,6 +66,8 @@ def _answer_property(kind: str, choices: tuple[str, ...]) -> dict[str, Any]:
         return {"anyOf": [{"type": "boolean"}, {"type": "null"}]}
     if kind == "date":
         return {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]}
+    if kind == "country":
+        return {"anyOf": [{"type": "string", "pattern": "^[A-Za-z]{2}$"}, {"type": "null"}]}
     return {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "null"}]}
 
 
@@ -78,7 +90,7 @@ ANSWERS_SCHEMA: dict[str, Any] = {
 )
 def finder(request: HttpRequest) -> Status[dict[str, Any]]:
     """Per offer: eligible true/false/null with the reasons (German; English with Accept-Language: en)."""
-    lang = "en" if (get_language() or "de").startswith("en") else "de"
+    lang: Lang = "en" if (get_language() or "de").startswith("en") else "de"
     if len(request.body) > MAX_BODY:
         raise ApiError(
             413,
@@ -104,7 +116,8 @@ def finder(request: HttpRequest) -> Status[dict[str, Any]]:
                 "detail": tr("Die Antworten sind ungültig.", "The answers are invalid."),
                 "results": [],
                 "errors": [error_to_json(error, lang) for error in errors],
+                "notice": NOT_BINDING.get(lang),
             },
         )
     results = evaluate(answers, today=timezone.localdate())
-    return Status(200, {"results": [result_to_json(result, lang) for result in results], "errors": []})
+    return Status(200, results_to_json(results, (), lang))
