@@ -75,7 +75,7 @@ def _close_match_threshold() -> tuple[float, str]:
     import django
 
     django.setup()
-    for module in ("isi.coordination.similar", "isi.measures.similarity"):
+    for module in ("isi.coordination.similar", "isi.coordination.check"):
         try:
             value = getattr(importlib.import_module(module), "CLOSE_MATCH_THRESHOLD", None)
         except ImportError:  # pragma: no cover - depends on the engine's layout

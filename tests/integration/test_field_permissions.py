@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 from isi.accounts.models import User
 from isi.catalog.models import Level
 from isi.core.changes import history_of
-from isi.core.permissions import (
+from isi.measures.models import Measure
+from isi.measures.permissions import (
     can_change_measure,
     forbidden_measure_fields,
     is_owning_side,
     locked_measure_fields,
 )
-from isi.measures.models import Measure
 from isi.measures.services import ChangeNotPermitted, measure_update
 from isi.organisations.services import record_succession
 from tests.api.support import make_measure, make_user, org, token_for

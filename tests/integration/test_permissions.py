@@ -7,14 +7,14 @@ from django.contrib.auth.models import AnonymousUser
 
 from isi.accounts.models import User
 from isi.catalog.models import Level
-from isi.core.permissions import (
+from isi.core.permissions import can_manage_catalogues
+from isi.measures.models import Measure, MeasureOrganisation
+from isi.measures.permissions import (
     can_change_measure,
     can_create_measure,
-    can_manage_catalogues,
     can_view_measure,
     visible_measures,
 )
-from isi.measures.models import Measure, MeasureOrganisation
 from isi.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db

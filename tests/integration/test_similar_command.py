@@ -129,7 +129,7 @@ def test_measures_written_without_the_services_are_picked_up() -> None:
 def test_check_before_create_counts_the_drafts_target_groups_and_goals() -> None:
     """The work tool passes the whole draft: a shared target group and the goals become reasons."""
     from isi.catalog.models import TargetGroup
-    from isi.measures.similarity import similar_measures
+    from isi.coordination.check import similar_measures
 
     group = TargetGroup.objects.order_by("pk").first()
     assert group is not None

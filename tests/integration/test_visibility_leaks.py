@@ -24,8 +24,8 @@ from isi.coordination.models import ConsolidationProposal, OverlapCandidate
 from isi.coordination.services import candidate_decide, proposal_respond, run_create
 from isi.core.changes import record_change
 from isi.core.models import ChangeRecord
-from isi.core.permissions import can_view_measure
 from isi.measures.models import Measure, MeasureRelation
+from isi.measures.permissions import can_view_measure
 from isi.reports.models import ReportJob
 from isi.rounds import services as rounds
 from tests.integration.coordination_fixtures import make_measure, make_user, org, pair, people, run_with

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from isi.coordination.check import CLOSE_MATCH_THRESHOLD, score_texts, significant_words
 from isi.measures.history import EMPTY, diff_snapshots, diff_text, format_value
-from isi.measures.similarity import CLOSE_MATCH_THRESHOLD, score_texts, significant_words
 
 LABELS = {"title": "Titel", "areas": "Bereiche", "start_date": "Beginn"}
 

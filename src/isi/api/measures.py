@@ -55,10 +55,10 @@ from isi.api.schemas import (
 )
 from isi.catalog.models import Area, Component, FundingProgramme, Level, Region, TargetGroup
 from isi.core.parsing import parse_int, parse_ints
-from isi.core.permissions import can_change_measure, can_create_measure, visible_measures
 from isi.measures.export import measure_to_export
 from isi.measures.facts import facts_from_measure
 from isi.measures.models import Evaluation, Measure, MeasureQuerySet
+from isi.measures.permissions import can_change_measure, can_create_measure, visible_measures
 from isi.measures.rules import MeasureFacts, TargetGroupRef, Violation, check_measure
 from isi.measures.selectors import measures_with_details
 from isi.measures.services import (

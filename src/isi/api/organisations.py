@@ -12,7 +12,7 @@ from pydantic import Field
 from isi.api.auth import caller_of
 from isi.api.errors import not_found
 from isi.api.schemas import ErrorOut, OrganisationDetailOut, OrganisationListOut
-from isi.core.permissions import visible_measures
+from isi.measures.permissions import visible_measures
 from isi.organisations.models import Organisation
 
 router = Router(tags=["Organisationen"])

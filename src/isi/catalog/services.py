@@ -19,7 +19,7 @@ from isi.core.changes import record_change
 from isi.core.models import ChangeRecord
 from isi.core.permissions import can_manage_catalogues
 from isi.measures.models import Measure
-from isi.search.indexing import reindex_measures
+from isi.measures.signals import measures_changed
 
 SOURCE = "kataloge"
 EDITABLE_FIELDS = ("name", "name_en", "description", "position")
@@ -85,7 +85,9 @@ def catalog_entry_update[Entry: CatalogEntry](entry: Entry, changes: Mapping[str
             current, action=ChangeRecord.Action.UPDATE, before=before, after=after, actor=actor, source=SOURCE
         )
         if before["name"] != after["name"]:
-            reindex_measures(linked_measure_ids(current))
+            # Measures store catalogue keys, not names: nothing of theirs changes, but what
+            # search and similarity show of them does.
+            measures_changed(linked_measure_ids(current))
     return current
 
 

@@ -25,8 +25,7 @@ from isi.core.access import forbidden, require_access
 from isi.core.changes import object_type_of
 from isi.core.forms import apply_errors
 from isi.core.models import ChangeRecord
-from isi.core.permissions import can_manage_catalogues
-from isi.workspace.permissions import can_use_workspace
+from isi.core.permissions import can_manage_catalogues, can_use_workspace
 
 View = Callable[..., HttpResponse]
 

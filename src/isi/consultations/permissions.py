@@ -15,8 +15,10 @@ from typing import Any
 
 from isi.accounts.models import User
 from isi.consultations.models import Consultation, ConsultationComment
-from isi.core.permissions import can_change_measure, is_admin, staff_user
+from isi.core.permissions import can_record_succession as can_record_succession  # re-exported
+from isi.core.permissions import is_admin, staff_user
 from isi.measures.models import Measure
+from isi.measures.permissions import can_change_measure
 from isi.organisations.models import Organisation
 
 COMMENTING_ROLES = {
@@ -76,8 +78,3 @@ def can_decide(user: Any, consultation: Consultation) -> bool:
     if consultation.state == Consultation.State.DECIDED:
         return False
     return can_change_measure(user, consultation.measure)
-
-
-def can_record_succession(user: Any) -> bool:
-    staff = staff_user(user)
-    return staff is not None and (is_admin(staff) or staff.role == User.Role.COORDINATION)

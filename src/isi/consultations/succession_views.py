@@ -20,8 +20,8 @@ from isi.consultations.permissions import can_record_succession
 from isi.consultations.views import staff_required
 from isi.core.access import forbidden
 from isi.core.forms import apply_errors
-from isi.core.permissions import visible_measures
 from isi.measures.models import Measure
+from isi.measures.permissions import visible_measures
 from isi.organisations.models import Succession
 from isi.organisations.selectors import responsible_on_many
 from isi.organisations.services import record_succession

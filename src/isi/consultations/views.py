@@ -29,8 +29,8 @@ from isi.consultations.services import comment_add, comment_update, consultation
 from isi.core.access import forbidden, require_access
 from isi.core.forms import apply_errors
 from isi.core.parsing import parse_int
-from isi.core.permissions import can_change_measure, can_view_measure, editable_measures_q
 from isi.measures.models import Measure
+from isi.measures.permissions import can_change_measure, can_view_measure, editable_measures_q
 
 View = Callable[..., HttpResponse]
 

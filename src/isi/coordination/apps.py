@@ -8,9 +8,8 @@ class CoordinationConfig(AppConfig):
     label = "coordination"
 
     def ready(self) -> None:
-        from isi.coordination.similar import after_update
-        from isi.measures.services import AFTER_UPDATE_HOOKS
+        from isi.coordination.similar import measures_changed
+        from isi.measures.signals import on_measures_changed
 
-        # Keep the process-wide similarity index current after every edit.
-        if after_update not in AFTER_UPDATE_HOOKS:
-            AFTER_UPDATE_HOOKS.append(after_update)
+        # Keep the process-wide similarity index current after every write of a measure.
+        on_measures_changed(measures_changed)

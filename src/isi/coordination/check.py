@@ -2,7 +2,9 @@
 
 A thin adapter for the work tool over the similarity engine (``isi.similarity``, through
 ``isi.coordination.similar``): German stems with TF-IDF plus character grams, combined with
-shared areas and the other catalogue links. Kept so the work tool's names stay stable.
+shared areas and the other catalogue links. Lives in coordination (it was
+``isi.measures.similarity``) because it reads the similarity index and search's stemmer, which
+stand above ``measures``.
 
 A match is *close* when its score reaches ``CLOSE_MATCH_THRESHOLD``; creating a measure despite
 a close match requires ``similar_measures_reason`` (rule R3). The threshold is the engine's

@@ -17,8 +17,9 @@ from django.db.models import Q, QuerySet
 
 from isi.accounts.models import User
 from isi.coordination.models import ConsolidationProposal, OverlapCandidate
-from isi.core.permissions import editable_measures_q, is_admin, staff_user
+from isi.core.permissions import is_admin, staff_user
 from isi.measures.models import Measure
+from isi.measures.permissions import editable_measures_q
 from isi.organisations.models import Organisation
 
 SEES_ALL_PAIRS = {User.Role.COORDINATION, User.Role.READER, User.Role.ADMIN}

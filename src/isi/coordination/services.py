@@ -34,8 +34,8 @@ from isi.coordination.permissions import (
 )
 from isi.core.changes import record_change
 from isi.core.models import ChangeRecord
-from isi.core.permissions import visible_measures
 from isi.measures.models import Measure
+from isi.measures.permissions import visible_measures
 from isi.measures.rules.governance import ORIGIN_CONSOLIDATION_PROPOSAL, check_change_origin
 from isi.organisations.models import Organisation
 

@@ -9,8 +9,9 @@ without rebuilding:
   ``updated_at``) is compared. When that differs, only the rows changed since then are re-read
   and upserted (archived ones removed); if the number of live measures still does not match,
   the ids are compared and the difference applied (deleted rows, rolled-back tests).
-- ``measure_update`` also calls ``refresh_measure`` through ``AFTER_UPDATE_HOOKS`` (after the
-  commit), so an edit is in the index before anyone asks.
+- Every write of the measure service announces the changed ids (``isi.measures.signals``);
+  ``measures_changed`` refreshes them after the commit, so an edit is in the index before anyone
+  asks.
 
 Who sees what: the index holds every live measure; each query passes the ids the caller may
 see (``isi.core.permissions``): public measures for anonymous callers, plus the drafts a
@@ -265,10 +266,21 @@ def refresh_measure(measure_id: int) -> None:
         _apply(index, found)
 
 
-def after_update(measure: Measure, actor: Any, source: str) -> None:
-    """AFTER_UPDATE_HOOKS entry: refresh the edited measure once the transaction committed."""
-    pk = measure.pk
-    transaction.on_commit(lambda: refresh_measure(pk))
+# More changed measures than this at once (an import, a generator batch): leave them to the
+# index's own fingerprint check on the next read instead of refreshing one by one.
+REFRESH_AT_ONCE = 50
+
+
+def measures_changed(ids: list[int]) -> None:
+    """``isi.measures.signals`` listener: refresh the changed measures once the transaction committed."""
+    if _cache.index is None or len(ids) > REFRESH_AT_ONCE:
+        return
+
+    def refresh() -> None:
+        for pk in ids:
+            refresh_measure(pk)
+
+    transaction.on_commit(refresh)
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -283,7 +295,7 @@ def _allowed_ids(user: Any, public_only: bool) -> set[int] | None:
         return _cache.public_ids  # read under the lock, not changed while the query runs
     if is_admin(staff) or staff.role in SEES_EVERYTHING:
         return None
-    from isi.core.permissions import visible_measures
+    from isi.measures.permissions import visible_measures
 
     public = Q(publication=Measure.Publication.RELEASED, archived_at__isnull=True)
     extra = visible_measures(staff).exclude(public).filter(archived_at__isnull=True)

@@ -1,40 +1,19 @@
-"""Who may see and do what. The one place: every view, export and API endpoint asks here.
+"""Who is who: the generic role predicates every app builds its permissions on.
 
-Predicates `can_<verb>_<thing>(user, obj)` answer for one object; `visible_measures(user)`
-yields exactly the measures a user may see, so lists never show what a detail page would refuse.
-
-- Anyone (signed out too) sees released measures (Leitfaden rule 10).
-- Coordination, internal readers and admins see everything, drafts included.
-- A ministry desk officer sees and changes the measures its ministry owns, and those owned by the
-  ministry's agencies; an agency sees and changes what it owns or implements; Länder and Kommunen
-  editors likewise for their own organisation.
-- Coordination does not change measures: the owning ministry decides (Art. 65 GG).
-
-Field-level rules (every write channel asks `forbidden_measure_fields`, and the write service
-`isi.measures.services` enforces it, so no channel can forget):
-
-- The owner is never changed by an edit. Only a succession recorded by coordination (or an admin)
-  moves a measure to another owner.
-- Publication, archive, level and the list of organisations belong to the owning side: the owner
-  itself or the ministry above it. An organisation that only implements a measure may change its
-  content, never who owns it, who may edit it, whether the public sees it, or whether it exists.
+Core stands below every other app and imports none of them. The predicates about measures (who
+sees, changes, archives, releases which measure and field) live in ``isi.measures.permissions``;
+each app's own ``permissions`` module combines these helpers for its objects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
-
 from isi.accounts.models import User
-from isi.measures.models import Measure, MeasureOrganisation, MeasureQuerySet
-from isi.organisations.models import Organisation
 
 SEES_EVERYTHING = {User.Role.COORDINATION, User.Role.READER, User.Role.ADMIN}
 EDITING_ROLES = {User.Role.DESK_OFFICER, User.Role.AGENCY, User.Role.REGIONAL_EDITOR}
-IMPLEMENTING_ROLES = (MeasureOrganisation.Role.RESPONSIBLE, MeasureOrganisation.Role.IMPLEMENTING)
+STAFF_ROLES = frozenset(User.Role.values)
 
 
 def staff_user(user: Any) -> User | None:
@@ -48,153 +27,16 @@ def is_admin(user: User) -> bool:
     return user.is_superuser or user.role == User.Role.ADMIN
 
 
-def editable_measures_q(user: User) -> Q | None:
-    """Condition for the measures this user may change, or None for none at all."""
-    if is_admin(user):
-        return Q()
-    org = user.organisation
-    if org is None or user.role not in EDITING_ROLES:
-        return None
-    if user.role == User.Role.DESK_OFFICER:
-        # The ministry's own measures and those owned by its agencies (parent chain of depth 2).
-        return Q(owner=org) | Q(owner__parent=org) | Q(owner__parent__parent=org)
-    if user.role == User.Role.AGENCY:
-        implements = Q(organisation_links__organisation=org, organisation_links__role__in=IMPLEMENTING_ROLES)
-        return Q(owner=org) | implements
-    return Q(owner=org)
-
-
-def visible_measures(user: Any, queryset: MeasureQuerySet | None = None) -> MeasureQuerySet:
-    base = queryset if queryset is not None else Measure.objects.all()
+def can_use_workspace(user: Any) -> bool:
+    """Signed in, active and holding a staff role."""
     staff = staff_user(user)
-    if staff is None:
-        return base.public()
-    if is_admin(staff) or staff.role in SEES_EVERYTHING:
-        return base
-    editable = editable_measures_q(staff)
-    public = Q(publication=Measure.Publication.RELEASED, archived_at__isnull=True)
-    if editable is None:
-        return base.filter(public)
-    return base.filter(Q(pk__in=Measure.objects.filter(editable).values("pk")) | public)
+    return staff is not None and (is_admin(staff) or staff.role in STAFF_ROLES)
 
 
-def can_view_measure(user: Any, measure: Measure) -> bool:
-    return visible_measures(user).filter(pk=measure.pk).exists()
-
-
-def can_change_measure(user: Any, measure: Measure) -> bool:
-    staff = staff_user(user)
-    if staff is None:
-        return False
-    editable = editable_measures_q(staff)
-    if editable is None:
-        return False
-    return Measure.objects.filter(editable, pk=measure.pk).exists()
-
-
-def can_create_measure(user: Any, owner: Organisation | None = None) -> bool:
-    """May this user create a measure (owned by `owner`, if given)?"""
-    staff = staff_user(user)
-    if staff is None:
-        return False
-    if is_admin(staff):
-        return True
-    if staff.role not in EDITING_ROLES or staff.organisation is None:
-        return False
-    if owner is None:
-        return True
-    org = staff.organisation
-    if staff.role == User.Role.DESK_OFFICER:
-        return owner == org or owner.ressort() == org
-    return owner == org
-
-
-# Field names as in `isi.measures.snapshots.measure_snapshot` (what a change record compares).
-OWNER_FIELD = "owner"
-OWNING_SIDE_FIELDS = frozenset({"publication", "archived", "level", "organisations"})
-
-
-def is_owning_side(user: Any, measure: Measure) -> bool:
-    """The owner itself, a ministry above the owner, or an admin (not a mere implementer)."""
-    staff = staff_user(user)
-    if staff is None:
-        return False
-    if is_admin(staff):
-        return True
-    org = staff.organisation
-    if org is None or staff.role not in EDITING_ROLES:
-        return False
-    owner = measure.owner
-    if owner.pk == org.pk:
-        return True
-    if staff.role != User.Role.DESK_OFFICER:
-        return False
-    parent = owner.parent
-    return parent is not None and (parent.pk == org.pk or parent.parent_id == org.pk)
-
-
-def can_move_owner(user: Any) -> bool:
-    """Owners change through a recorded succession: coordination and admins record those."""
+def can_record_succession(user: Any) -> bool:
+    """Successions (ministry reorganisations) are recorded by coordination and admins only."""
     staff = staff_user(user)
     return staff is not None and (is_admin(staff) or staff.role == User.Role.COORDINATION)
-
-
-def can_archive_measure(user: Any, measure: Measure) -> bool:
-    """Archive, restore from the archive: the owning side only (implementing is not owning)."""
-    return can_change_measure(user, measure) and is_owning_side(user, measure)
-
-
-def locked_measure_fields(user: Any, measure: Measure | None) -> frozenset[str]:
-    """The fields `user` may not change on `measure` (None: a new measure the user creates).
-
-    Forms do not render these fields, uploads and the API refuse them, the service enforces them.
-    """
-    if measure is None:
-        return frozenset()
-    staff = staff_user(user)
-    if staff is not None and is_admin(staff):
-        return frozenset()
-    if is_owning_side(user, measure):
-        return frozenset({OWNER_FIELD})
-    return frozenset({OWNER_FIELD, *OWNING_SIDE_FIELDS})
-
-
-@dataclass(frozen=True)
-class WritePolicy:
-    """What one user may change on one measure, decided on the measure as it was before the write.
-
-    `allowed` None means every field; otherwise only those fields (the empty set: none).
-    """
-
-    locked: frozenset[str] = frozenset()
-    allowed: frozenset[str] | None = None
-
-    def denied(self, changed: Iterable[str]) -> list[str]:
-        changed = set(changed)
-        refused = changed & self.locked
-        if self.allowed is not None:
-            refused |= changed - self.allowed
-        return sorted(refused)
-
-
-def measure_write_policy(user: Any, measure: Measure, *, succession: bool = False) -> WritePolicy:
-    """The fields `user` may change on `measure`, for any write channel.
-
-    `succession`: the write is a recorded succession, which moves the owner (and only that) when
-    the user may record successions.
-    """
-    if succession:
-        return WritePolicy(allowed=frozenset({OWNER_FIELD}) if can_move_owner(user) else frozenset())
-    if not can_change_measure(user, measure):
-        return WritePolicy(allowed=frozenset())
-    return WritePolicy(locked=locked_measure_fields(user, measure))
-
-
-def forbidden_measure_fields(
-    user: Any, measure: Measure, changed: Iterable[str], *, succession: bool = False
-) -> list[str]:
-    """Which of the `changed` fields `user` may not change on `measure` (empty: all allowed)."""
-    return measure_write_policy(user, measure, succession=succession).denied(changed)
 
 
 def can_manage_catalogues(user: Any) -> bool:

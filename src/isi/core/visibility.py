@@ -17,8 +17,9 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from isi.core.permissions import SEES_EVERYTHING, is_admin, staff_user, visible_measures
+from isi.core.permissions import SEES_EVERYTHING, is_admin, staff_user
 from isi.measures.models import Measure
+from isi.measures.permissions import visible_measures
 
 
 def unpublished_label(measure_id: int | None) -> str:

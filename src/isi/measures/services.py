@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from isi.core.changes import record_change
 from isi.core.models import ChangeRecord
-from isi.core.permissions import WritePolicy, can_create_measure, measure_write_policy
 from isi.measures.models import Evaluation, Measure, MeasureOrganisation
+from isi.measures.permissions import WritePolicy, can_create_measure, measure_write_policy
+from isi.measures.signals import measures_changed
 from isi.measures.snapshots import measure_snapshot
-from isi.search.indexing import reindex_measures
 
 # Called as hook(measure, actor, source) after every update that changed something, inside the
 # transaction. Other contexts subscribe from their AppConfig.ready() (the six-monthly rounds count
@@ -153,6 +153,9 @@ def measure_create(*, fields: dict[str, Any], actor: Any = None, source: str = "
         raise ChangeNotPermitted(["owner"])
     if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
         measure.released_at = timezone.now()
+    if "last_reviewed_at" not in fields:
+        # Rule 2: a measure just written down is reviewed by definition (imports say otherwise).
+        measure.last_reviewed_at = timezone.now()
     measure.full_clean()
     measure.save()
     _apply_relations(measure, fields)
@@ -164,7 +167,7 @@ def measure_create(*, fields: dict[str, Any], actor: Any = None, source: str = "
         actor=actor,
         source=source,
     )
-    reindex_measures([measure.pk])
+    measures_changed([measure.pk])
     return measure
 
 
@@ -181,7 +184,7 @@ def measure_update(
     """Apply `changes` if the measure is still at `expected_version`; else raise StaleVersion.
 
     A change that alters nothing is not saved, does not bump the version and records nothing.
-    The actor's field permissions (`isi.core.permissions.measure_write_policy`) are enforced on
+    The actor's field permissions (`isi.measures.permissions.measure_write_policy`) are enforced on
     what really changed: `ChangeNotPermitted` and nothing written. `succession`: the write moves
     the owner as part of a recorded succession (see isi.organisations.services).
     """
@@ -205,7 +208,11 @@ def measure_update(
         return measure
     # Compare-and-set on the version: a concurrent writer that slipped past the row lock
     # (SQLite has none) makes this update match no row.
-    bumped = Measure.objects.filter(pk=measure.pk, version=expected_version).update(version=F("version") + 1)
+    # Rule 2: a person's edit is a review (not a system write, not a succession by coordination).
+    reviewed = {"last_reviewed_at": timezone.now()} if actor is not None and not succession else {}
+    bumped = Measure.objects.filter(pk=measure.pk, version=expected_version).update(
+        version=F("version") + 1, **reviewed
+    )
     if bumped != 1:
         transaction.set_rollback(True)
         raise StaleVersion(Measure.objects.get(pk=measure.pk), expected_version)
@@ -213,7 +220,7 @@ def measure_update(
     record_change(
         measure, action=ChangeRecord.Action.UPDATE, before=before, after=after, actor=actor, source=source
     )
-    reindex_measures([measure.pk])
+    measures_changed([measure.pk])
     for hook in AFTER_UPDATE_HOOKS:
         hook(measure, actor, source)
     return measure
@@ -245,7 +252,7 @@ def _set_archived(
         actor=actor,
         source=source,
     )
-    reindex_measures([measure.pk])
+    measures_changed([measure.pk])
     return measure
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from isi.core.permissions import can_change_measure, can_manage_catalogues, staff_user
+from isi.core.permissions import can_manage_catalogues, staff_user
 from isi.measures.models import Measure
+from isi.measures.permissions import can_change_measure
 
 
 def can_view_indicators_staff(user: Any) -> bool:

@@ -19,14 +19,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from isi.consultations.permissions import can_record_succession
 from isi.core.changes import record_change
 from isi.core.models import ChangeRecord
+from isi.core.permissions import can_record_succession
 from isi.measures.models import Measure
 from isi.measures.services import measure_update
+from isi.measures.signals import measures_changed
 from isi.organisations.models import Organisation, OrganisationAlias, Succession
 from isi.organisations.selectors import SOURCE_PREFIX
-from isi.search.indexing import reindex_measures
 
 
 def succession_source(succession: Succession) -> str:
@@ -110,5 +110,5 @@ def record_succession(
             source=source,
         )
     # The search documents carry owner names and aliases: rebuild them for the moved measures.
-    reindex_measures(ids)
+    measures_changed(ids)
     return succession

@@ -14,8 +14,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from isi.catalog.models import Area, Component, Level, Phase, Region, TargetGroup
-from isi.core.permissions import visible_measures
 from isi.measures.models import Measure, MeasureQuerySet
+from isi.measures.permissions import visible_measures
 from isi.reports.coverage import NONE, AxisEntry, Dimension, Matrix, MeasureFacts, build_matrix
 
 COMPLEMENTARY = "offer:complementary"

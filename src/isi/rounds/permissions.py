@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from isi.core.permissions import (
-    SEES_EVERYTHING,
-    can_change_measure,
-    can_manage_catalogues,
-    editable_measures_q,
-    is_admin,
-    staff_user,
-)
+from isi.core.permissions import SEES_EVERYTHING, can_manage_catalogues, is_admin, staff_user
 from isi.measures.models import Measure
+from isi.measures.permissions import can_change_measure, editable_measures_q
 from isi.rounds.models import ReportingRound
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from isi.core.permissions import editable_measures_q
 from isi.measures.models import Measure, MeasureQuerySet
+from isi.measures.permissions import editable_measures_q
 from isi.measures.rules import REVIEW_INTERVAL_DAYS
 from isi.measures.selectors import measures_with_details
 from isi.measures.snapshots import measure_snapshot

@@ -7,19 +7,16 @@ from typing import Any
 from django.db.models import Q
 
 from isi.accounts.models import User
-from isi.core.permissions import (
+from isi.core.permissions import can_use_workspace, is_admin, staff_user
+from isi.measures.permissions import (
     can_archive_measure,
     can_change_measure,
     can_create_measure,
     can_view_measure,
-    is_admin,
     locked_measure_fields,
-    staff_user,
     visible_measures,
 )
 from isi.organisations.models import Organisation
-
-STAFF_ROLES = frozenset(User.Role.values)
 
 __all__ = [
     "can_archive_measure",
@@ -31,12 +28,6 @@ __all__ = [
     "ownable_organisations",
     "visible_measures",
 ]
-
-
-def can_use_workspace(user: Any) -> bool:
-    """Signed in, active and holding a staff role."""
-    staff = staff_user(user)
-    return staff is not None and (is_admin(staff) or staff.role in STAFF_ROLES)
 
 
 def ownable_organisations(user: Any) -> Any:

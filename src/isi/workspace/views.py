@@ -21,11 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from isi.catalog.models import Area, Phase, TargetGroup, Theme
+from isi.coordination.check import CLOSE_MATCH_THRESHOLD, SimilarMeasure, similar_measures
 from isi.core.access import forbidden, require_access
 from isi.core.audit import log_denied
 from isi.core.changes import history_of
+from isi.core.drafts import keeps_drafts, load_draft
 from isi.core.models import ChangeRecord
 from isi.core.parsing import parse_int, parse_ints
+from isi.core.submit import announces_save, once_per_token
 from isi.measures.facts import facts_from_measure
 from isi.measures.history import diff_snapshots, measure_namer, model_labels, snapshot_to_changes
 from isi.measures.models import Measure
@@ -39,7 +42,6 @@ from isi.measures.services import (
     measure_unarchive,
     measure_update,
 )
-from isi.measures.similarity import CLOSE_MATCH_THRESHOLD, SimilarMeasure, similar_measures
 from isi.organisations.models import Organisation
 from isi.workspace.filters import EXTRA_FILTERS, SORTS, StaffFilter
 from isi.workspace.forms import MeasureForm, SimilarCheckForm
@@ -233,6 +235,9 @@ def _similar_for(request: HttpRequest, title: str, summary: str, **kwargs: Any) 
     return similar_measures(title=title, summary=summary, user=request.user, **kwargs)
 
 
+@keeps_drafts
+@announces_save
+@once_per_token
 @staff_required
 @require_http_methods(["GET", "POST"])
 def measure_create_view(request: HttpRequest) -> HttpResponse:
@@ -275,6 +280,9 @@ def measure_create_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 return HttpResponseRedirect(reverse("workspace:measure_detail", args=[measure.pk]))
+    elif (draft := load_draft(request)) is not None:
+        # Input kept when the session ran out or the form had gone stale: shown, never saved.
+        form = MeasureForm(draft, owners=owners, is_new=True)
     else:
         initial: dict[str, Any] = {}
         if owners.count() == 1:
@@ -327,6 +335,8 @@ def _their_changes(exc: StaleVersion) -> list[dict[str, Any]]:
     ]
 
 
+@keeps_drafts
+@announces_save
 @staff_required
 @require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -372,6 +382,8 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, exc)
             else:
                 return HttpResponseRedirect(reverse("workspace:measure_detail", args=[pk]))
+    elif (draft := load_draft(request)) is not None:
+        form = MeasureForm(draft, instance=measure, owners=owners, locked=locked)
     else:
         form = MeasureForm(instance=measure, owners=owners, locked=locked)
     return render(
@@ -388,6 +400,7 @@ def _posted_version(request: HttpRequest) -> int:
     return -1 if version is None else version
 
 
+@announces_save
 @staff_required
 @require_http_methods(["GET", "POST"])
 def measure_restore(request: HttpRequest, pk: int, record_id: int) -> HttpResponse:
@@ -427,6 +440,7 @@ def measure_restore(request: HttpRequest, pk: int, record_id: int) -> HttpRespon
     return render(request, "workspace/measure_restore.html", context, status=409 if error else 200)
 
 
+@announces_save
 @staff_required
 @require_http_methods(["GET", "POST"])
 def measure_archive_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -31,8 +31,8 @@ from isi.coordination.views.common import staff_required
 from isi.core.access import forbidden
 from isi.core.forms import apply_errors
 from isi.core.parsing import parse_int, parse_ints
-from isi.core.permissions import can_change_measure, visible_measures
 from isi.core.visibility import shared_label
+from isi.measures.permissions import can_change_measure, visible_measures
 
 SEARCH_LIMIT = 30
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from isi.core.permissions import editable_measures_q, staff_user, visible_measures
+from isi.core.permissions import staff_user
 from isi.imports.models import UploadJob
 from isi.measures.models import Measure, MeasureQuerySet
+from isi.measures.permissions import editable_measures_q, visible_measures
 
 
 def can_use_roundtrip(user: Any) -> bool:

@@ -5,9 +5,15 @@ many-to-many rows for areas, target groups and funding programmes, Erfolgskontro
 change record per measure. The change record's snapshot is built from the generated data rather
 than by re-reading each measure; it has the shape of `isi.measures.snapshots.measure_snapshot`.
 
-`bulk_create` sends no signals. The search index is kept current the way `isi.search.indexing`
-asks writers to: `reindex_measures(ids)` for each batch, inside the same transaction (`generate`
-does that unless told not to; then `isi search_index` catches up later).
+This is the one writer of measures besides `isi.measures.services` (and the only one the layering
+test lets through): a scale test needs up to a million synthetic measures, and the service's
+per-measure checks, snapshots and row locks would take hours for what `bulk_create` does in
+minutes. The generated data is valid by construction, is never edited by a person, has no owner
+to release anything, and gets the same change records.
+
+`bulk_create` sends no signals. Each batch is announced with `isi.measures.signals.measures_changed`
+inside the same transaction, so the search index (and whoever else listens) keeps current
+(`generate` does that unless told not to; then `isi search_index` catches up later).
 """
 
 from __future__ import annotations
@@ -25,10 +31,10 @@ from django.db import reset_queries, transaction
 from isi.catalog.models import Area, Component, FundingProgramme, Level, Region, TargetGroup
 from isi.core.models import ChangeRecord
 from isi.measures.models import Evaluation, Measure, MeasureOrganisation
+from isi.measures.signals import measures_changed
 from isi.measures.synthetic.generator import GeneratedMeasure, iter_measures
 from isi.measures.synthetic.regions import KOMMUNEN, LAENDER
 from isi.organisations.models import Organisation
-from isi.search.indexing import reindex_measures
 
 DEFAULT_BATCH_SIZE = 2000
 PROGRESS_EVERY = 10_000
@@ -429,5 +435,5 @@ def generate(
         iter_measures(count, seed, reference_date),
         batch_size=batch_size,
         progress=progress,
-        after_batch=reindex_measures if index else None,
+        after_batch=measures_changed if index else None,
     )

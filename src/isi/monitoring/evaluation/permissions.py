@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from isi.core.permissions import SEES_EVERYTHING, editable_measures_q, is_admin, staff_user
+from isi.core.permissions import SEES_EVERYTHING, can_use_workspace, is_admin, staff_user
 from isi.measures.models import Measure, MeasureQuerySet
-from isi.workspace.permissions import can_use_workspace
+from isi.measures.permissions import editable_measures_q
 
 
 def can_view_evaluation_dashboard(user: Any) -> bool:
