@@ -47,6 +47,7 @@ def complete(**changes: object) -> MeasureFacts:
     """A federal measure that satisfies every rule; tests change one thing at a time."""
     facts = MeasureFacts(
         title="Integrationskurs",
+        summary="Sprache, Rechtsordnung, Kultur und Geschichte in Deutschland.",
         start_date=date(2020, 1, 1),
         end_date=date(2026, 12, 31),
         owner_key="bmi",

@@ -34,8 +34,11 @@ def facts_from_measure(
         reviewed = timezone.localtime(reviewed)
     return MeasureFacts(
         title=measure.title,
+        summary=measure.summary,
+        status=measure.status,
         start_date=measure.start_date,
         end_date=measure.end_date,
+        budget_eur=measure.budget_eur,
         owner_key=owner.key if owner else None,
         owner_name=owner.name if owner else "",
         owner_is_ressort=owner.is_ressort if owner else False,
@@ -67,6 +70,8 @@ def facts_from_measure(
         test_phase_end=measure.test_phase_end,
         scale_decision=measure.scale_decision,
         publication=measure.publication,
+        # A stored measure is judged as it stands: released before any change now asked about.
+        was_released=measure.publication == Measure.Publication.RELEASED,
         archived=measure.archived_at is not None,
         last_reviewed_at=reviewed,
         funding_note=measure.funding_note,

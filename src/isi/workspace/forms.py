@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from isi.catalog.models import TargetGroup
+from isi.core.forms import GermanDateField, GermanDecimalField
 from isi.core.parsing import is_int
 from isi.measures.models import Evaluation, Measure, MeasureOrganisation
 from isi.measures.rules import ERROR, MeasureFacts, TargetGroupRef, Violation, check_measure
@@ -117,11 +118,19 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    eval_due_date = forms.DateField(label=_("fällig am"), widget=DateInput, required=False)
+    eval_due_date = GermanDateField(label=_("fällig am"), widget=DateInput, required=False)
 
     class Meta:
         model = Measure
         fields = MEASURE_FIELDS
+        # German input ("1.500.000,50", "7.12.2026") besides ISO, whatever the interface language.
+        field_classes = {
+            "budget_eur": GermanDecimalField,
+            "start_date": GermanDateField,
+            "end_date": GermanDateField,
+            "test_phase_start": GermanDateField,
+            "test_phase_end": GermanDateField,
+        }
         widgets = {
             "areas": forms.CheckboxSelectMultiple,
             "target_groups": forms.CheckboxSelectMultiple,
@@ -249,8 +258,11 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
         state = data.get("eval_state") or None
         return MeasureFacts(
             title=data.get("title") or "",
+            summary=data.get("summary") or "",
+            status=data.get("status") or Measure.Status.UNKNOWN,
             start_date=data.get("start_date"),
             end_date=data.get("end_date"),
+            budget_eur=data.get("budget_eur"),
             owner_key=owner.key if owner else None,
             owner_name=owner.name if owner else "",
             owner_is_ressort=owner.is_ressort if owner else False,
@@ -278,6 +290,7 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
             test_phase_end=data.get("test_phase_end"),
             scale_decision=data.get("scale_decision") or "",
             publication=data.get("publication") or Measure.Publication.DRAFT,
+            was_released=bool(self.instance.pk) and self.instance.publication == Measure.Publication.RELEASED,
             archived=self.instance.archived_at is not None if self.instance.pk else False,
             last_reviewed_at=self.instance.last_reviewed_at if self.instance.pk else timezone.localdate(),
             funding_note=data.get("funding_note") or "",

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
 from isi.catalog.models import Area, Component, FundingProgramme, TargetGroup
+from isi.core.parsing import format_decimal_de, parse_decimal_de
 from isi.core.spreadsheets import unguard
 from isi.measures.models import Evaluation, Measure
 
@@ -25,6 +27,7 @@ BOOL = "bool"
 MANY = "many"
 ONE = "one"
 KEY = "key"
+DECIMAL = "decimal"
 
 MULTI_SEPARATOR = "; "
 YES = "ja"
@@ -83,6 +86,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("Sanktionierung", "obligation_sanction", TEXT, width=40),
     Column("Begründung Regelsystem", "regular_system_reason", TEXT, width=40),
     Column("Begründung Zielgruppe", "status_independence_reason", TEXT, width=40),
+    Column(
+        "Mittel (EUR)",
+        "budget_eur",
+        DECIMAL,
+        width=16,
+        help="Betrag wie 1.500.000,50 (auch 1500000.50); leer, wenn nicht bekannt.",
+    ),
     Column("Modellprojekt", "is_model_project", BOOL, width=14, help="ja oder nein"),
     Column("Veröffentlichung", "publication", CHOICE, width=24, choices=Measure.Publication),
 )
@@ -141,6 +151,8 @@ def current_value(measure: Measure, column: Column) -> Any:
         return YES if getattr(measure, column.field) else NO
     if column.kind == DATE:
         return getattr(measure, column.field)
+    if column.kind == DECIMAL:
+        return format_decimal_de(getattr(measure, column.field))
     return getattr(measure, column.field) or ""
 
 
@@ -186,6 +198,8 @@ def parse_cell(column: Column, value: Any, lookups: dict[str, dict[str, Any]]) -
             except ValueError:
                 continue
         raise CellError("Datumsformat", f"„{text}“ ist kein gültiges Datum (erwartet TT.MM.JJJJ).")
+    if column.kind == DECIMAL:
+        return _parse_amount(value, text)
     if column.kind == BOOL:
         folded = text.casefold()
         if folded in ("ja", "j", "yes", "true", "1", "x"):
@@ -220,6 +234,23 @@ def parse_cell(column: Column, value: Any, lookups: dict[str, dict[str, Any]]) -
             result.append(found)
         return result
     raise CellError("Spalte", f"Spalte „{column.header}“ kann nicht gelesen werden.")
+
+
+AMOUNT_PLACES = Decimal("0.01")
+
+
+def _parse_amount(value: Any, text: str) -> Decimal | None:
+    """A money cell: a number typed into the spreadsheet, or text in German or ISO notation."""
+    if not text:
+        return None
+    if isinstance(value, float):  # a spreadsheet number: binary noise below the cent goes
+        return Decimal(repr(value)).quantize(AMOUNT_PLACES)
+    amount = parse_decimal_de(text)
+    if amount is None:
+        raise CellError("Betrag", f"„{text}“ ist kein Betrag (erwartet wie 1.500.000,50).")
+    if amount != amount.quantize(AMOUNT_PLACES):
+        raise CellError("Betrag", f"„{text}“ hat mehr als zwei Nachkommastellen.")
+    return amount
 
 
 def catalogue_lookups() -> dict[str, dict[str, Any]]:

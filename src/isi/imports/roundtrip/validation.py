@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from isi.core.audit import log_denied
+from isi.core.parsing import format_decimal_de
 from isi.imports.roundtrip import permissions
 from isi.imports.roundtrip.columns import (
     BY_FIELD,
@@ -80,6 +81,8 @@ def _shown_parsed(column: Column, value: Any) -> str:
     if column.kind == "choice":
         assert column.choices is not None
         return str(dict(column.choices.choices).get(value, value)) or "(leer)"
+    if column.kind == "decimal":
+        return format_decimal_de(value) or "(leer)"
     return _shown(value)
 
 

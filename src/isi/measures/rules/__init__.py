@@ -38,6 +38,10 @@ R9  comments and proposals never change a measure       ``check_change_origin`` 
     it judges where a change comes from, not the measure)
 R10 only released measures are public                   ``is_publicly_visible``, ``check_release``
 R11 EU funding programmes recorded as funding sources   ``check_eu_funding``
+
+Plausibility (not the Leitfaden's, ISI's own; rule number 0, see ``plausibility``): budget not
+negative, status consistent with the dates, a released measure has a summary.
+``check_plausibility``
 """
 
 from __future__ import annotations
@@ -76,10 +80,12 @@ from isi.measures.rules.governance import (
     is_publicly_visible,
     review_due,
 )
+from isi.measures.rules.plausibility import check_plausibility
 
 # In the order a person reads a measure form; R9 is not here (see check_change_origin).
 RULES: tuple[Rule, ...] = (
     check_basic_fields,
+    check_plausibility,
     check_owner,
     check_review,
     check_precedence,
@@ -121,6 +127,7 @@ __all__ = [
     "check_model_project",
     "check_obligation",
     "check_owner",
+    "check_plausibility",
     "check_precedence",
     "check_release",
     "check_review",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal, NamedTuple, Protocol
 
 Severity = Literal["error", "warning"]
@@ -38,6 +39,11 @@ EVALUATION_PLANNED = "planned"
 EVALUATION_RUNNING = "running"
 EVALUATION_DONE = "done"
 EVALUATION_NOT_PROPORTIONATE = "not_proportionate"
+STATUS_UNKNOWN = "unknown"
+STATUS_PLANNED = "planned"
+STATUS_RUNNING = "running"
+STATUS_COMPLETED = "completed"
+STATUS_DISCONTINUED = "discontinued"
 
 
 class TargetGroupRef(NamedTuple):
@@ -56,10 +62,13 @@ class MeasureFacts:
     empty measure, so a caller only names what it knows. Text fields are "" when empty.
     """
 
-    # Basics (R0)
+    # Basics (R0) and plausibility (isi.measures.rules.plausibility)
     title: str = ""
+    summary: str = ""
+    status: str = STATUS_UNKNOWN
     start_date: date | None = None
     end_date: date | None = None
+    budget_eur: Decimal | None = None
 
     # Owner and level (R1)
     owner_key: str | None = None
@@ -101,6 +110,9 @@ class MeasureFacts:
 
     # Publication and review (R2, R10)
     publication: str = PUBLICATION_DRAFT
+    # The publication before this change: a measure already public when the rule came in (the
+    # NAP-I import) is only warned about a missing summary; releasing one now needs it.
+    was_released: bool = False
     archived: bool = False
     last_reviewed_at: datetime | date | None = None
 
