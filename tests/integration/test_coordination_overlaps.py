@@ -392,7 +392,9 @@ def test_overview_shows_counts_for_each_role(
     assert "Alle Paare neu berechnen" not in response.content.decode()
 
 
-def test_real_engine_run_finds_the_similar_pair_of_different_owners(people: dict[str, User]) -> None:
+def test_real_engine_run_finds_overlaps_and_double_entries_within_a_ministry(
+    people: dict[str, User],
+) -> None:
     from isi.coordination.similar import reset_index
 
     reset_index()
@@ -411,18 +413,26 @@ def test_real_engine_run_finds_the_similar_pair_of_different_owners(people: dict
         areas=["sprache"],
         groups=["familien"],
     )
-    make_measure("Sprachkurs Eltern Kita intern", "bmi", summary="Sprachkurse für Eltern in der Kita.")
+    intern = make_measure(
+        "Sprachkurs Eltern Kita intern", "bmi", summary="Sprachkurse für Eltern in der Kita."
+    )
     make_measure("Digitale Verwaltung für Häfen", "bmas", summary="Schiffsregister und Hafengebühren online.")
     run = run_execute(run_create(actor=people["koordination"]).pk)
     assert run.state == OverlapRun.State.DONE and run.total >= 4 and run.done == run.total
     found = candidate(bmi, bmfsfj)
     assert found.score > 0.25 and found.reasons
     assert all(r["label"] for r in found.reasons)
-    owners = {
-        (c.measure_a.owner_id, c.measure_b.owner_id)
-        for c in OverlapCandidate.objects.select_related("measure_a", "measure_b")
-    }
-    assert all(a != b for a, b in owners)
+    assert not found.same_owner
+    # Two BMI measures alike: found too, as a possible double entry within the ministry.
+    double = candidate(bmi, intern)
+    assert double.same_owner
+    response = login(Client(), people["koordination"]).get(reverse("coordination:candidates"))
+    html = response.content.decode()
+    assert html.count("mögliche Doppelerfassung") >= 1
+    row = html[html.index(f'id="paar-{double.pk}"') :]
+    assert "mögliche Doppelerfassung" in row[: row.index("</tr>")]
+    other = html[html.index(f'id="paar-{found.pk}"') :]
+    assert "mögliche Doppelerfassung" not in other[: other.index("</tr>")]
 
 
 def test_every_page_for_every_role(

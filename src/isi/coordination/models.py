@@ -137,6 +137,11 @@ class OverlapCandidate(models.Model):
     def is_open(self) -> bool:
         return self.decision == self.Decision.OPEN
 
+    @property
+    def same_owner(self) -> bool:
+        """Both measures belong to the same ministry: a possible double entry (Doppelerfassung)."""
+        return self.measure_a.owner_id == self.measure_b.owner_id
+
 
 class ConsolidationProposal(models.Model):
     """A ministry proposes merging or aligning measures; every owner answers (rule 9)."""

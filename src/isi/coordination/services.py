@@ -306,6 +306,52 @@ def candidate_decide(
     return candidate
 
 
+# Pairs rated at once; a page of the review list holds 25.
+MAX_BULK_PAIRS = 200
+
+
+@dataclass(frozen=True)
+class BulkDecision:
+    """What a bulk rating did: pairs rated, and pairs left alone because someone else rated them."""
+
+    decided: list[OverlapCandidate]
+    stale: list[OverlapCandidate]
+
+
+def candidates_decide(
+    *, versions: dict[int, int | None], actor: Any, decision: str, note: str = ""
+) -> BulkDecision:
+    """Coordination marks several pairs at once (``versions``: pair id → version seen, or None).
+
+    Each pair is decided on its own, like ``candidate_decide``: a pair rated by someone else since
+    the list was loaded is left as it is and reported as ``stale``; the others are rated.
+    """
+    if not can_decide_candidate(actor):
+        raise PermissionDenied("Nur die Koordinierung bewertet mögliche Überschneidungen.")
+    if decision not in OverlapCandidate.Decision.values:
+        raise ValidationError({"decision": "Bitte wählen Sie eine Bewertung."})
+    if not versions:
+        raise ValidationError({"pair": "Bitte wählen Sie mindestens ein Paar aus."})
+    if len(versions) > MAX_BULK_PAIRS:
+        raise ValidationError({"pair": f"Höchstens {MAX_BULK_PAIRS} Paare auf einmal."})
+    decided: list[OverlapCandidate] = []
+    stale: list[OverlapCandidate] = []
+    for candidate in OverlapCandidate.objects.filter(pk__in=list(versions)).order_by("pk"):
+        try:
+            decided.append(
+                candidate_decide(
+                    candidate=candidate,
+                    actor=actor,
+                    decision=decision,
+                    note=note if note.strip() else candidate.note,  # no note: keep each pair's own
+                    version=versions[candidate.pk],
+                )
+            )
+        except ValidationError:
+            stale.append(candidate)
+    return BulkDecision(decided=decided, stale=stale)
+
+
 # --- proposals ---------------------------------------------------------------------------------
 
 

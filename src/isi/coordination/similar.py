@@ -87,6 +87,11 @@ class SimilarResult:
         return self.score >= CLOSE_MATCH_THRESHOLD
 
     @property
+    def same_owner(self) -> bool:
+        """Owned by the draft's own ministry: a possible double entry (Doppelerfassung)."""
+        return any(reason.kind == "owner" for reason in self.reasons)
+
+    @property
     def reason_labels(self) -> tuple[str, ...]:
         return tuple(reason.label() for reason in self.reasons)
 
@@ -380,7 +385,11 @@ def similar_to_text(
 def all_candidate_pairs(
     *, top_k: int = 10, min_score: float = 0.25, progress: Callable[[int, int], None] | None = None
 ) -> list[Pair]:
-    """Candidate overlaps among all live measures with different owners, best first."""
+    """Candidate pairs among all live measures, best first.
+
+    Pairs of different owners are possible overlaps; pairs within one ministry are kept too, as
+    possible double entries (the review list marks them "mögliche Doppelerfassung").
+    """
     index = current_index()
     with _lock:
-        return index.all_pairs(top_k=top_k, min_score=min_score, different_owner=True, progress=progress)
+        return index.all_pairs(top_k=top_k, min_score=min_score, different_owner=False, progress=progress)

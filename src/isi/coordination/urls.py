@@ -6,6 +6,7 @@ app_name = "coordination"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", overlaps.overview, name="index"),
     path("ueberschneidungen/", overlaps.candidate_list, name="candidates"),
+    path("ueberschneidungen/bewerten/", overlaps.candidates_decide_view, name="decide_bulk"),
     path("ueberschneidungen/<int:pk>/", overlaps.candidate_detail, name="candidate"),
     path("ueberschneidungen/<int:pk>/bewerten/", overlaps.candidate_decide_view, name="decide"),
     path("pruefungen/starten/", overlaps.run_start, name="run_start"),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from isi.catalog.models import Area, TargetGroup
@@ -25,11 +30,17 @@ from isi.coordination.permissions import (
     visible_proposals,
 )
 from isi.coordination.selectors import CandidateFilter, open_proposals, review_list, with_measures
-from isi.coordination.services import candidate_decide, run_create, running_run
+from isi.coordination.services import (
+    MAX_BULK_PAIRS,
+    candidate_decide,
+    candidates_decide,
+    run_create,
+    running_run,
+)
 from isi.coordination.views.common import is_htmx, safe_next, staff_required
 from isi.core.access import forbidden
 from isi.core.forms import apply_errors
-from isi.core.parsing import parse_int
+from isi.core.parsing import parse_int, parse_ints
 from isi.core.visibility import measure_label
 from isi.measures.permissions import can_view_measure, visible_measures
 from isi.organisations.models import Organisation
@@ -77,12 +88,17 @@ def _with_page(base: str, number: int) -> str:
 def candidate_list(request: HttpRequest) -> HttpResponse:
     if not can_view_overlaps(request.user):
         return forbidden(request, "coordination:overlaps")
-    flt = CandidateFilter.from_params(request.GET)
+    context = _list_context(request, request.GET, request.get_full_path())
+    return render(request, "coordination/candidate_list.html", context)
+
+
+def _list_context(request: HttpRequest, params: QueryDict, here: str) -> dict[str, Any]:
+    """The review list for the filters and page in ``params`` (the page's own query string)."""
+    flt = CandidateFilter.from_params(params)
     paginator = Paginator(review_list(visible_candidates(request.user), flt), PAGE_SIZE)
-    raw_page = request.GET.get("seite", "1")
+    raw_page = params.get("seite", "1")
     page = paginator.get_page(parse_int(raw_page) or 1)
     base = flt.querystring()
-    here = request.get_full_path()
     candidates = list(page.object_list)
     ids = {i for c in candidates for i in (c.measure_a_id, c.measure_b_id)}
     # Drafts of other ministries stay hidden: their title is shown only to those who may see them.
@@ -108,7 +124,64 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         "may_start_run": can_start_run(request.user),
         "running": running_run(),
     }
-    return render(request, "coordination/candidate_list.html", context)
+    return context
+
+
+def _region(request: HttpRequest, bulk: dict[str, Any]) -> HttpResponse:
+    """htmx answer: the list where it stands (same filters and page) and the announced result."""
+    here = safe_next(request, reverse("coordination:candidates"))
+    context = _list_context(request, QueryDict(urlsplit(here).query), here)
+    context["bulk"] = bulk
+    region = render_to_string("coordination/_pair_region.html", context, request=request)
+    status = render_to_string("coordination/_bulk_status.html", context, request=request)
+    # The status region stays in the page (so screen readers announce the change); only its
+    # content is swapped out of band.
+    return HttpResponse(f'{region}<div id="bulk-status" hx-swap-oob="innerHTML">{status}</div>')
+
+
+def _pair_names(count: int) -> str:
+    return ngettext("%(n)s Paar", "%(n)s Paare", count) % {"n": count}
+
+
+@require_POST
+@staff_required
+def candidates_decide_view(request: HttpRequest) -> HttpResponse:
+    """Rate the selected pairs at once (htmx: the list updates in place; else back to the list)."""
+    if not can_decide_candidate(request.user):
+        return forbidden(request, "coordination:decide-bulk")
+    chosen = parse_ints(request.POST.getlist("pair"))[: MAX_BULK_PAIRS + 1]
+    ids = sorted(set(visible_candidates(request.user).filter(pk__in=chosen).values_list("pk", flat=True)))
+    versions = {pk: parse_int(request.POST.get(f"version-{pk}", "")) for pk in ids}
+    decision = request.POST.get("decision", "")
+    bulk: dict[str, Any]
+    try:
+        result = candidates_decide(
+            versions=versions, actor=request.user, decision=decision, note=request.POST.get("note", "")
+        )
+    except PermissionDenied:
+        return forbidden(request, "coordination:decide-bulk")
+    except ValidationError as error:
+        bulk = {"level": "error", "message": " ".join(error.messages), "stale": []}
+    else:
+        label = dict(OverlapCandidate.Decision.choices).get(decision, decision)
+        message = _("%(pairs)s bewertet: %(decision)s.") % {
+            "pairs": _pair_names(len(result.decided)),
+            "decision": label,
+        }
+        bulk = {"level": "success", "message": message, "stale": result.stale}
+    if is_htmx(request):
+        return _region(request, bulk)
+    if bulk["level"] == "error":
+        messages.error(request, bulk["message"])
+    else:
+        messages.success(request, bulk["message"])
+        if bulk["stale"]:
+            messages.warning(
+                request,
+                _("Inzwischen von jemand anderem bewertet und deshalb unverändert: %(pairs)s")
+                % {"pairs": ", ".join(_("Paar %(id)s") % {"id": c.pk} for c in bulk["stale"])},
+            )
+    return HttpResponseRedirect(safe_next(request, reverse("coordination:candidates")) + "#bulk-status")
 
 
 def _candidate(request: HttpRequest, pk: int) -> OverlapCandidate | None:
@@ -167,16 +240,20 @@ def candidate_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_errors(form, error)
             candidate.refresh_from_db()
+            if is_htmx(request):
+                message = " ".join(str(m) for m in form.errors.get("version", form.non_field_errors()))
+                return _region(
+                    request, {"level": "error", "message": message or error.messages[0], "stale": []}
+                )
         else:
-            messages.success(
-                request,
-                _("Bewertung gespeichert: %(a)s ↔ %(b)s – %(decision)s")
-                % {
-                    "a": measure_label(request.user, decided.measure_a),
-                    "b": measure_label(request.user, decided.measure_b),
-                    "decision": decided.get_decision_display(),
-                },
-            )
+            saved = _("Bewertung gespeichert: %(a)s ↔ %(b)s – %(decision)s") % {
+                "a": measure_label(request.user, decided.measure_a),
+                "b": measure_label(request.user, decided.measure_b),
+                "decision": decided.get_decision_display(),
+            }
+            if is_htmx(request):
+                return _region(request, {"level": "success", "message": saved, "stale": []})
+            messages.success(request, saved)
             return HttpResponseRedirect(safe_next(request, reverse("coordination:candidates")))
     return _detail(request, candidate, form, status=409 if form.non_field_errors() else 400)
 
