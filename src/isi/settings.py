@@ -149,7 +149,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+# Staff land on their start page in the work tool; anyone else is sent on to the public home page.
+LOGIN_REDIRECT_URL = "workspace:start"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 PASSWORD_HASHERS = [
@@ -332,6 +333,11 @@ AXES_COOLOFF_TIME = ISI_LOGIN_LOCKOUT_MINUTES / 60  # a float is read as hours
 # usernames wrongly five times. Guessing one account's password from one address is still capped
 # at AXES_FAILURE_LIMIT tries per cool-off; distributed guessing is left to the reverse proxy's
 # rate limits and to the password rules (12+ characters, Argon2).
+# A form POST that arrives after the time-out is kept as a draft (after the CSRF check).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("isi.accounts.middleware.SessionTimeoutMiddleware") + 1,
+    "isi.core.drafts.DraftMiddleware",
+)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The lock lasts the stated time from the lock-out; tries during it do not extend it, so the
 # page's promise ("in 15 Minuten") holds.
@@ -370,7 +376,8 @@ ISI_ROUNDTRIP_PAGE_SIZE = env_int("ISI_ROUNDTRIP_PAGE_SIZE", 50, minimum=1)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-CSRF_FAILURE_VIEW = "isi.operations.views.csrf_failure"
+# Keeps a form's input as a draft, else the friendly 403 of isi.operations.views.csrf_failure.
+CSRF_FAILURE_VIEW = "isi.workspace.errors.csrf_failure"
 # /metrics answers these networks, or anyone sending `Authorization: Bearer <ISI_METRICS_TOKEN>`.
 ISI_METRICS_ALLOWED_NETWORKS = env_networks("ISI_METRICS_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])
 ISI_METRICS_TOKEN = env_str("ISI_METRICS_TOKEN", "")

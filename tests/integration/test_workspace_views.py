@@ -70,6 +70,8 @@ URLS: dict[str, tuple[str, UrlMaker]] = {
         lambda m: reverse("workspace:measure_restore", args=[m.pk, history_of(m).last().pk]),  # type: ignore[union-attr]
     ),
     "archive": ("change", lambda m: reverse("workspace:measure_archive", args=[m.pk])),
+    "start": ("staff", lambda m: reverse("workspace:start")),
+    "export": ("staff", lambda m: reverse("workspace:measure_export", args=["csv"])),
     "catalogue_history": (
         "staff",
         lambda m: reverse(
@@ -172,8 +174,11 @@ def test_matrix_covers_every_workspace_url() -> None:
         "measure_edit",
         "measure_restore",
         "measure_archive",
+        "start",
+        "measure_export",
     }
-    assert names == covered | {"object_history"}
+    # POST-only (tests/integration/test_staff_list_options.py): not in the GET matrix.
+    assert names == covered | {"object_history", "saved_filter_create", "saved_filter_delete"}
     assert len(URLS) == len(covered) + 1
 
 

@@ -19,6 +19,10 @@ from django.utils.translation import gettext as _
 from isi.accounts import services
 from isi.accounts.services import audit
 
+SECONDS_LEFT_HEADER = "X-ISI-Session-Seconds"
+# The request attribute isi.core.drafts reads (its TIMED_OUT_USER).
+TIMED_OUT_USER = "isi_timed_out_user_id"
+
 
 class SessionTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -29,7 +33,12 @@ class SessionTimeoutMiddleware:
         # `Vary: Cookie` on public, cacheable responses).
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
             self.check(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            # The idle warning (isi/work.js) counts down from what the server says is left.
+            response[SECONDS_LEFT_HEADER] = str(services.idle_seconds_left(request.session))
+        return response
 
     def check(self, request: HttpRequest) -> None:
         user = getattr(request, "user", None)
@@ -46,6 +55,8 @@ class SessionTimeoutMiddleware:
             services.client(request),
             request.path,
         )
+        # Whose input a form POST in this request carries (isi.core.drafts keeps it for them).
+        setattr(request, TIMED_OUT_USER, user.pk)
         logout(request)  # flushes the session on the server
         if expiry == "idle":
             minutes = settings.ISI_SESSION_IDLE_SECONDS // 60

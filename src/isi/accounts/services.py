@@ -92,6 +92,21 @@ def session_expiry(session: SessionBase, now: int | None = None) -> Expiry | Non
     return None
 
 
+def idle_seconds_left(session: SessionBase, now: int | None = None) -> int:
+    """Seconds until the idle time-out signs this session out (as the server counts)."""
+    moment = now_seconds() if now is None else now
+    seen_at = session.get(SEEN_AT)
+    if not isinstance(seen_at, int):
+        return int(settings.ISI_SESSION_IDLE_SECONDS)
+    return max(0, int(settings.ISI_SESSION_IDLE_SECONDS) - (moment - seen_at))
+
+
+def keep_alive(session: SessionBase, now: int | None = None) -> int:
+    """The person asked to stay signed in: restart the idle clock now; returns the seconds left."""
+    session[SEEN_AT] = now_seconds() if now is None else now
+    return int(settings.ISI_SESSION_IDLE_SECONDS)
+
+
 def touch_session(session: SessionBase, now: int | None = None) -> None:
     moment = now_seconds() if now is None else now
     seen_at = session.get(SEEN_AT)

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from isi.accounts import services
 from isi.accounts.forms import SignInForm
@@ -59,3 +61,12 @@ def account(request: HttpRequest) -> HttpResponse:
 
 def _from_epoch(value: Any) -> datetime | None:
     return datetime.fromtimestamp(value, tz=UTC) if isinstance(value, int) else None
+
+
+@never_cache
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """"Angemeldet bleiben" in the time-out warning: restart the idle clock (JSON, CSRF-checked)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
+    return JsonResponse({"signed_in": True, "seconds_left": services.keep_alive(request.session)})

@@ -27,8 +27,10 @@ from isi.consultations.permissions import (
 )
 from isi.consultations.services import comment_add, comment_update, consultation_decide, consultation_submit
 from isi.core.access import forbidden, require_access
+from isi.core.drafts import keeps_drafts, load_draft
 from isi.core.forms import apply_errors
 from isi.core.parsing import parse_int
+from isi.core.submit import announces_save, once_per_token
 from isi.measures.models import Measure
 from isi.measures.permissions import can_change_measure, can_view_measure, editable_measures_q
 
@@ -72,6 +74,9 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@keeps_drafts
+@announces_save
+@once_per_token
 @require_http_methods(["GET", "POST"])
 @staff_required
 def consultation_submit_view(request: HttpRequest) -> HttpResponse:
@@ -81,7 +86,8 @@ def consultation_submit_view(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if (measure_id := parse_int(request.GET.get("measure", ""))) is not None:
         initial["measure"] = measure_id
-    form = SubmitForm(request.POST or None, measures=measures, initial=initial)
+    data = request.POST if request.method == "POST" else load_draft(request)
+    form = SubmitForm(data or None, measures=measures, initial=initial)
     if request.method == "POST" and form.is_valid():
         measure = form.cleaned_data["measure"]
         if not can_submit_consultation(request.user, measure):
@@ -143,6 +149,7 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@announces_save
 @require_http_methods(["GET", "POST"])
 @staff_required
 def comment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -167,6 +174,7 @@ def comment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@announces_save
 @require_http_methods(["GET", "POST"])
 @staff_required
 def comment_edit_view(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
@@ -192,6 +200,7 @@ def comment_edit_view(request: HttpRequest, pk: int, comment_id: int) -> HttpRes
     )
 
 
+@announces_save
 @require_http_methods(["GET", "POST"])
 @staff_required
 def decision_view(request: HttpRequest, pk: int) -> HttpResponse:

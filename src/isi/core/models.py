@@ -47,3 +47,44 @@ class ChangeRecord(models.Model):
         before = self.before or {}
         after = self.after or {}
         return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+class FormDraft(models.Model):
+    """A form's unsaved input, kept when a save arrived after the session ran out or failed CSRF.
+
+    Reached only through its random token, by the same person (or, when the session was already
+    gone, the same browser, ``isi.core.drafts``); never saved into the data on its own.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(max_length=500)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("Formularentwurf")
+        verbose_name_plural = _("Formularentwürfe")
+
+    def __str__(self) -> str:
+        return f"draft {self.path}"
+
+
+class SubmitToken(models.Model):
+    """A create form's one-time token: the first POST claims it, a repeated POST is sent to the result."""
+
+    token = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("Einmal-Token")
+        verbose_name_plural = _("Einmal-Tokens")
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="core_submit_token_once")]
+
+    def __str__(self) -> str:
+        return f"submit token {self.url or '(pending)'}"

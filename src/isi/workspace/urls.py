@@ -1,10 +1,14 @@
 from django.urls import URLPattern, URLResolver, path
 
-from isi.workspace import views
+from isi.workspace import listing, start, views
 
 app_name = "workspace"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.measure_list, name="measure_list"),
+    path("start/", start.start_page, name="start"),
+    path("massnahmen/export.<str:fmt>", listing.export, name="measure_export"),
+    path("filter/speichern/", listing.saved_filter_create, name="saved_filter_create"),
+    path("filter/<int:pk>/loeschen/", listing.saved_filter_delete, name="saved_filter_delete"),
     path("massnahmen/neu/", views.measure_create_view, name="measure_create"),
     path("massnahmen/aehnliche/", views.similar_check, name="similar_check"),
     path("massnahmen/<int:pk>/", views.measure_detail, name="measure_detail"),

@@ -43,7 +43,8 @@ from isi.measures.services import (
     measure_update,
 )
 from isi.organisations.models import Organisation
-from isi.workspace.filters import EXTRA_FILTERS, SORTS, StaffFilter
+from isi.workspace import listing
+from isi.workspace.filters import EXTRA_FILTERS, SORTS
 from isi.workspace.forms import MeasureForm, SimilarCheckForm
 from isi.workspace.permissions import (
     can_archive_measure,
@@ -96,14 +97,17 @@ def _htmx(request: HttpRequest) -> bool:
 @staff_required
 def measure_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    staff_filter = StaffFilter.from_params(request.GET)
-    qs = staff_filter.apply(visible_measures(request.user), today=today)
+    staff_filter, options, qs = listing.selection(request)
     raw_page = request.GET.get("seite", "1")
-    paginator = Paginator(measures_with_details(qs), PAGE_SIZE)
+    paginator = Paginator(measures_with_details(qs), options.page_size)
     page = paginator.get_page(parse_int(raw_page) or 1)
     rows = [{"measure": m, "needs_review": review_due(m.last_reviewed_at, today)} for m in page.object_list]
-    base = staff_filter.querystring()
+    base = listing.list_query(staff_filter, options)
     context = {
+        "options": options,
+        "columns": options.columns,
+        "page_sizes": listing.PAGE_SIZES,
+        "saved_filters": listing.saved_filters(request.user),
         "filter": staff_filter,
         "page": page,
         "rows": rows,

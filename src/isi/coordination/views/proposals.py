@@ -31,6 +31,7 @@ from isi.coordination.views.common import staff_required
 from isi.core.access import forbidden
 from isi.core.forms import apply_errors
 from isi.core.parsing import parse_int, parse_ints
+from isi.core.submit import announces_save, once_per_token
 from isi.core.visibility import shared_label
 from isi.measures.permissions import can_change_measure, visible_measures
 
@@ -66,6 +67,7 @@ def _selected_ids(request: HttpRequest) -> list[int]:
     return parse_ints(source.getlist("measures"))
 
 
+@once_per_token
 @require_http_methods(["GET", "POST"])
 @staff_required
 def proposal_create_view(request: HttpRequest) -> HttpResponse:
@@ -187,6 +189,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, proposal)
 
 
+@announces_save
 @require_POST
 @staff_required
 def proposal_answer_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,10 +1,13 @@
 // Small enhancements on top of server-rendered pages; everything works without this file.
 document.addEventListener("htmx:afterSwap", function (event) {
-  // After a partial update, move focus to the updated region's heading so screen readers
-  // and keyboard users land on the new content instead of losing their place.
+  // After a partial update, move focus to the updated region's heading only when focus would
+  // otherwise be lost (it was inside the replaced content, e.g. a page link). Someone typing in a
+  // field or moving on with Tab keeps their place; the region's aria-live announces the change.
   var target = event.detail.target;
   var heading = target && target.querySelector("[data-focus-after-swap]");
-  if (heading) {
+  var active = document.activeElement;
+  var lost = !active || active === document.body || target.contains(active);
+  if (heading && lost) {
     heading.setAttribute("tabindex", "-1");
     heading.focus();
   }
