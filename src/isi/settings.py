@@ -184,7 +184,17 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = env_bool("ISI_SECURE_COOKIES", True)
 
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+# Each language named in itself (the language switch shows these names). Beyond German and
+# English, the offer finder and the public page chrome are translated (the finder's people).
+LANGUAGES = [
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("fa", "فارسی / دری"),
+    ("ru", "Русский"),
+    ("tr", "Türkçe"),
+    ("uk", "Українська"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
@@ -323,6 +333,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "isi.accounts.middleware.SessionTimeoutMiddleware",
 )
+# A form POST that arrives after the time-out is kept as a draft (after the CSRF check).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("isi.accounts.middleware.SessionTimeoutMiddleware") + 1,
+    "isi.core.drafts.DraftMiddleware",
+)
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # axes wants to be last
 
 AXES_FAILURE_LIMIT = env_int("ISI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
@@ -333,11 +348,6 @@ AXES_COOLOFF_TIME = ISI_LOGIN_LOCKOUT_MINUTES / 60  # a float is read as hours
 # usernames wrongly five times. Guessing one account's password from one address is still capped
 # at AXES_FAILURE_LIMIT tries per cool-off; distributed guessing is left to the reverse proxy's
 # rate limits and to the password rules (12+ characters, Argon2).
-# A form POST that arrives after the time-out is kept as a draft (after the CSRF check).
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("isi.accounts.middleware.SessionTimeoutMiddleware") + 1,
-    "isi.core.drafts.DraftMiddleware",
-)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The lock lasts the stated time from the lock-out; tries during it do not extend it, so the
 # page's promise ("in 15 Minuten") holds.

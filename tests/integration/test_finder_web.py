@@ -232,7 +232,7 @@ def test_dont_know_names_the_open_question_as_a_link_back() -> None:
     run.through(answers)
     html = run.result()
     assert "Das können wir noch nicht sagen." in html
-    assert 'href="/angebotsfinder/frage/herkunftsland/?aendern=1">Aus welchem Land Sie kommen</a>' in html
+    assert 'href="/angebotsfinder/frage/herkunftsland/?aendern=1">Aus welchem Land kommen Sie?</a>' in html
 
 
 def test_the_privacy_page_says_what_happens_to_the_answers() -> None:
@@ -286,3 +286,22 @@ def test_api_schema_names_the_new_keys() -> None:
     text = json.dumps(schema)
     for key in ("country_of_origin", "in_school", "sufficient_german", "refugee_protection", "legal_state"):
         assert key in text
+
+
+def test_the_language_prefix_chooses_the_language_and_is_kept() -> None:
+    client = Client()
+    response = client.post("/uk/angebotsfinder/start/")
+    assert response["Location"] == "/uk/angebotsfinder/frage/staatsangehoerigkeit/"
+    html = client.get(response["Location"]).content.decode()
+    assert '<html lang="uk" dir="ltr"' in html
+    assert 'name="next" type="hidden" value="/angebotsfinder/frage/staatsangehoerigkeit/"' in html
+    arabic = client.get("/ar/angebotsfinder/").content.decode()
+    assert '<html lang="ar" dir="rtl"' in arabic
+    assert Client().get("/xx/angebotsfinder/").status_code == 404
+
+
+def test_the_language_switch_names_each_language_in_itself() -> None:
+    html = Client().get("/angebotsfinder/").content.decode()
+    for code, name in (("en", "English"), ("ar", "العربيّة"), ("uk", "Українська"), ("tr", "Türkçe"),
+                       ("fa", "فارسی / دری"), ("ru", "Русский")):  # fmt: skip
+        assert f'value="{code}" class="link-button" lang="{code}"' in html and name in html

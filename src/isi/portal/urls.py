@@ -20,6 +20,13 @@ urlpatterns = [
     path("angebotsfinder/pruefen/", finder.finder_check, name="finder_check"),
     path("angebotsfinder/ergebnis/", finder.finder_result, name="finder_result"),
     path("angebotsfinder/loeschen/", finder.finder_forget, name="finder_forget"),
+    # The finder under a language prefix (/uk/angebotsfinder/…); see isi.portal.views.finder.
+    path("<slug:lang>/angebotsfinder/", finder.with_language_prefix(finder.finder)),
+    path("<slug:lang>/angebotsfinder/start/", finder.with_language_prefix(finder.finder_start)),
+    path("<slug:lang>/angebotsfinder/frage/<slug:step_id>/", finder.with_language_prefix(finder.finder_step)),
+    path("<slug:lang>/angebotsfinder/pruefen/", finder.with_language_prefix(finder.finder_check)),
+    path("<slug:lang>/angebotsfinder/ergebnis/", finder.with_language_prefix(finder.finder_result)),
+    path("<slug:lang>/angebotsfinder/loeschen/", finder.with_language_prefix(finder.finder_forget)),
     path("offene-daten/", pages.open_data, name="open_data"),
     path("leichte-sprache/", pages.easy_language, name="easy_language"),
     path("barrierefreiheit/", pages.accessibility, name="accessibility"),

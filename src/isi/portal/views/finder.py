@@ -9,16 +9,19 @@ the person deletes them. Works without JavaScript: plain forms, redirects after 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from isi.finder.answers import Lang
 from isi.finder.flow import BY_ID, NONE, UNKNOWN, Walk, answer_label, as_data, step_for_key, walk
 from isi.finder.rules import NOT_BINDING, result_to_json
 from isi.finder.target_groups import target_groups_for
@@ -28,8 +31,10 @@ SESSION_KEY = "finder"
 FINDER_IDLE_SECONDS = 30 * 60
 
 
-def _lang() -> str:
-    return "en" if (get_language() or "de").startswith("en") else "de"
+def _lang() -> Lang:
+    """The language of the rule texts: German in German, English in every other language (the
+    rule file has German and English; the page says that the German text is authoritative)."""
+    return "de" if (get_language() or "de").startswith("de") else "en"
 
 
 def _page_answers(request: HttpRequest) -> dict[str, Any]:
@@ -52,15 +57,51 @@ def _walk(request: HttpRequest) -> tuple[dict[str, Any], Walk]:
     return page, walk(page, today=timezone.localdate())
 
 
-def _step_url(step_id: str, *, change: bool = False) -> str:
-    url = reverse("portal:finder_step", args=[step_id])
+# The finder also answers under a language prefix (/uk/angebotsfinder/…): the prefix chooses the
+# language, and every address the finder builds keeps it.
+PREFIX_LANGUAGES = ("en", "ar", "fa", "ru", "tr", "uk")
+
+
+def with_language_prefix(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def prefixed(request: HttpRequest, lang: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if lang not in PREFIX_LANGUAGES:
+            raise Http404
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        request.finder_prefix = f"/{lang}"  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return prefixed
+
+
+def _u(request: HttpRequest, name: str, *args: Any) -> str:
+    """The address of a finder page, with the language prefix of this request if it had one."""
+    return str(getattr(request, "finder_prefix", "")) + reverse(f"portal:{name}", args=args)
+
+
+def _step_url(request: HttpRequest, step_id: str, *, change: bool = False) -> str:
+    url = _u(request, "finder_step", step_id)
     return f"{url}?aendern=1" if change else url
+
+
+def _chrome(request: HttpRequest) -> dict[str, Any]:
+    """Context every finder page needs: the language switch goes to the page without prefix."""
+    prefix = str(getattr(request, "finder_prefix", ""))
+    path = request.path[len(prefix) :] if prefix and request.path.startswith(prefix) else request.path
+    return {"language_next": path, "finder_prefix": prefix}
 
 
 def finder(request: HttpRequest) -> HttpResponse:
     """The start page. Old addresses with answers in the query are ignored, never evaluated."""
     page, state = _walk(request)
-    return render(request, "portal/finder/start.html", {"started": bool(page), "state": state})
+    context = {
+        "started": bool(page),
+        "start_url": _u(request, "finder_start"),
+        "continue_url": _step_url(request, state.next.id) if state.next else _u(request, "finder_check"),
+        **_chrome(request),
+    }
+    return render(request, "portal/finder/start.html", context)
 
 
 @require_POST
@@ -70,14 +111,14 @@ def finder_start(request: HttpRequest) -> HttpResponse:
     _save(request, {})
     first = walk({}).next
     assert first is not None
-    return redirect(_step_url(first.id))
+    return redirect(_step_url(request, first.id))
 
 
 @require_POST
 def finder_forget(request: HttpRequest) -> HttpResponse:
     """Delete the answers from the session."""
     request.session.pop(SESSION_KEY, None)
-    return redirect(reverse("portal:finder") + "?geloescht=1")
+    return redirect(_u(request, "finder") + "?geloescht=1")
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,7 +130,7 @@ def finder_step(request: HttpRequest, step_id: str) -> HttpResponseBase:
     asked_ids = [s.id for s in state.asked]
     if step_id not in asked_ids:
         # Not a question for these answers (any more): go to the one that is.
-        return redirect(_step_url(state.next.id) if state.next else reverse("portal:finder_check"))
+        return redirect(_step_url(request, state.next.id) if state.next else _u(request, "finder_check"))
     change = request.GET.get("aendern") == "1"
     error = ""
     if request.method == "POST":
@@ -108,20 +149,21 @@ def finder_step(request: HttpRequest, step_id: str) -> HttpResponseBase:
             _save(request, page)
             state = walk(page, today=timezone.localdate())
             if state.next is None:
-                return redirect("portal:finder_check")
+                return redirect(_u(request, "finder_check"))
             if change and state.next.id not in asked_ids:
-                return redirect(_step_url(state.next.id, change=True))
-            return redirect(_step_url(state.next.id) if not change else reverse("portal:finder_check"))
+                return redirect(_step_url(request, state.next.id, change=True))
+            return redirect(_step_url(request, state.next.id) if not change else _u(request, "finder_check"))
     previous = state.previous(step_id)
-    back = _step_url(previous.id) if previous else reverse("portal:finder")
+    back = _step_url(request, previous.id) if previous else _u(request, "finder")
     if change:
-        back = reverse("portal:finder_check")
+        back = _u(request, "finder_check")
     context = {
         "step": as_data(step, page),
         "error": error,
         "back_url": back,
         "number": asked_ids.index(step_id) + 1,
         "change": change,
+        **_chrome(request),
     }
     return render(request, "portal/finder/step.html", context, status=400 if error else 200)
 
@@ -129,42 +171,51 @@ def finder_step(request: HttpRequest, step_id: str) -> HttpResponseBase:
 def finder_check(request: HttpRequest) -> HttpResponse:
     page, state = _walk(request)
     if not page:
-        return redirect("portal:finder")
+        return redirect(_u(request, "finder"))
     if state.next is not None:
-        return redirect(_step_url(state.next.id))
+        return redirect(_step_url(request, state.next.id))
     rows = [
         {
             "step": step,
             "label": step.check_label or step.question,
             "answer": answer_label(step, page[step.id]),
-            "change_url": _step_url(step.id, change=True),
+            "change_url": _step_url(request, step.id, change=True),
         }
         for step in state.asked
     ]
-    return render(request, "portal/finder/check.html", {"rows": rows})
+    context = {"rows": rows, "result_url": _u(request, "finder_result"), **_chrome(request)}
+    return render(request, "portal/finder/check.html", context)
 
 
 def finder_result(request: HttpRequest) -> HttpResponse:
     page, state = _walk(request)
     if not page:
-        return redirect("portal:finder")
+        return redirect(_u(request, "finder"))
     lang = _lang()
     results = []
     for result in state.results:
         data = result_to_json(result, lang)
-        data["missing_links"] = [
-            {"text": text, "url": _step_url(step.id, change=True) if (step := step_for_key(key)) else None}
-            for key, text in zip(result.missing, data["missing_questions"], strict=True)
-        ]
+        # Each missing answer as its question, a link back to it (in the page's language).
+        links = []
+        for key, text in zip(result.missing, data["missing_questions"], strict=True):
+            step = step_for_key(key)
+            if step is None:
+                links.append({"text": text, "url": None})
+            else:
+                links.append({"text": str(step.question), "url": _step_url(request, step.id, change=True)})
+        data["missing_links"] = links
         results.append(data)
     groups = target_groups_for(state.answers)
     context = {
         "results": results,
-        "notice": NOT_BINDING.get(lang),  # type: ignore[arg-type]
+        "notice": NOT_BINDING.get(lang),
         "legal_state": state.results[0].legal_state if state.results else None,
         "measures": _measures_for(groups),
         "has_groups": bool(groups),
         "complete": state.done,
+        "check_url": _u(request, "finder_check"),
+        "forget_url": _u(request, "finder_forget"),
+        **_chrome(request),
     }
     return render(request, "portal/finder/result.html", context)
 

@@ -1,0 +1,141 @@
+"""The offer finder in a real Chromium: keyboard only on a phone, reflow at 320 CSS px (400 % zoom)
+and 640 px (200 %), with the WCAG 1.4.12 text-spacing override, and axe on every finder page."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
+
+AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
+    " p { margin-bottom: 2em !important; }"
+)
+# An Afghan asylum seeker registered with the employment agency, as a person answers.
+ANSWERS = {
+    "staatsangehoerigkeit": "third_country",
+    "dokument": "gestattung",
+    "herkunftsland": "AF",
+    "schule": "no",
+    "deutsch": "no",
+    "arbeit": "registered",
+    "deutsch-beruf": "yes",
+}
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="de-DE", viewport={"width": 375, "height": 740}, bypass_csp=True)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+
+def overflow(page: Page) -> int:
+    """How far the page is wider than the window (0: no horizontal scrolling)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def answer_by_keyboard(page: Page, step: str) -> None:
+    value = ANSWERS[step]
+    if step == "herkunftsland":
+        page.locator("select[name=antwort]").focus()
+        page.keyboard.press("Home")
+        page.locator("select[name=antwort]").select_option(value)  # a select takes typed keys too
+    else:
+        page.locator(f"input[name=antwort][value='{value}']").focus()
+        page.keyboard.press("Space")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def run_through(page: Page, base: str, check: Any = None) -> None:
+    page.goto(base + "/angebotsfinder/")
+    if check:
+        check(page)
+    page.get_by_role("button", name="Jetzt beginnen").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    for _ in range(12):
+        if "/frage/" not in page.url:
+            break
+        if check:
+            check(page)
+        step = page.url.rstrip("/").rsplit("/", 1)[-1]
+        answer_by_keyboard(page, step)
+    expect(page).to_have_url(base + "/angebotsfinder/pruefen/")
+    if check:
+        check(page)
+    page.get_by_role("link", name="Ergebnis anzeigen").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Ihr Ergebnis")
+    if check:
+        check(page)
+
+
+def test_keyboard_only_on_a_phone_reaches_an_explained_answer(live_server: LiveServer, phone: Page) -> None:
+    run_through(phone, live_server.url)
+    expect(phone.locator(".finder-result.eligible")).to_have_count(2)
+    expect(phone.locator("body")).to_contain_text("§ 44 Abs. 4 Satz 2 Nr. 1 AufenthG")
+    assert "?" not in phone.url
+
+
+def test_every_finder_page_has_no_wcag_violations(live_server: LiveServer, phone: Page) -> None:
+    seen: list[str] = []
+
+    def check(page: Page) -> None:
+        seen.append(page.url)
+        violations = axe_violations(page)
+        assert violations == [], (page.url, json.dumps(violations, indent=1))
+
+    run_through(phone, live_server.url, check)
+    assert len(seen) >= 9
+
+
+def test_a_step_with_an_error_has_no_wcag_violations(live_server: LiveServer, phone: Page) -> None:
+    phone.goto(live_server.url + "/angebotsfinder/")
+    phone.get_by_role("button", name="Jetzt beginnen").click()
+    phone.get_by_role("button", name="Weiter").click()
+    expect(phone.locator("#error-summary")).to_be_visible()
+    assert axe_violations(phone) == []
+
+
+@pytest.mark.parametrize("width", [320, 640])
+@pytest.mark.parametrize("spacing", [False, True], ids=["plain", "text-spacing"])
+def test_every_finder_page_reflows_without_horizontal_scrolling(
+    live_server: LiveServer, browser: Browser, width: int, spacing: bool
+) -> None:
+    context = browser.new_context(locale="de-DE", viewport={"width": width, "height": 640})
+    page = context.new_page()
+
+    def check(page: Page) -> None:
+        if spacing:
+            page.add_style_tag(content=TEXT_SPACING)
+        assert overflow(page) <= 0, (page.url, width, overflow(page))
+
+    try:
+        run_through(page, live_server.url, check)
+    finally:
+        context.close()
