@@ -77,7 +77,6 @@ def main() -> None:
         # The demo is local and says so (demo users), but runs like production: `isi serve`
         # (gunicorn, WhiteNoise) with ISI_DEBUG off, so that what a newcomer tries is what runs.
         os.environ.setdefault("ISI_DEMO_MODE", "true")
-        os.environ.setdefault("ISI_DEBUG", "true")
 
     def run() -> None:
         from django.core.management import execute_from_command_line
