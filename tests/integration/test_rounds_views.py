@@ -145,6 +145,20 @@ ENDPOINTS = [
         },
     ),
     (
+        "remind now",
+        "post",
+        lambda w: reverse("rounds:remind", args=[w.open_round.pk]),
+        {},
+        {"anonymous": LOGIN, **{k: 302 if v == 200 else v for k, v in MANAGERS_ONLY.items()}},
+    ),
+    (
+        "confirm several",
+        "post",
+        lambda w: reverse("rounds:confirm_bulk", args=[w.open_round.pk]),
+        {"massnahme": []},
+        {"anonymous": LOGIN, **{k: 302 if v == 200 else v for k, v in EDITORS.items()}},
+    ),
+    (
         "confirm by get",
         "get",
         lambda w: reverse("rounds:confirm", args=[w.open_round.pk, w.bmi_measure.pk]),
@@ -199,7 +213,7 @@ def test_permission_matrix(
 def test_every_rounds_url_is_in_the_matrix() -> None:
     from isi.rounds.urls import urlpatterns
 
-    covered = {"index", "open", "todo", "compare", "detail", "close", "confirm"}
+    covered = {"index", "open", "todo", "compare", "detail", "close", "confirm", "remind", "confirm_bulk"}
     assert {p.name for p in urlpatterns} == covered  # type: ignore[union-attr]
 
 
@@ -211,9 +225,11 @@ def test_open_round_page_opens_a_round(world: World) -> None:
     assert "Neue Runde eröffnen" in response.content.decode()
     bad = client.post(reverse("rounds:open"), {"title": "x", "deadline": "2000-01-01"})
     assert bad.status_code == 200 and "Vergangenheit" in bad.content.decode()
-    response = client.post(
-        reverse("rounds:open"), {"title": "2. Halbjahr 2027", "deadline": DEADLINE.isoformat()}
-    )
+    data = {"title": "2. Halbjahr 2027", "deadline": DEADLINE.isoformat()}
+    step2 = client.post(reverse("rounds:open"), data)
+    assert step2.status_code == 200 and "Eröffnung bestätigen" in step2.content.decode()
+    assert not ReportingRound.objects.filter(state="open").exists()  # nothing happened yet
+    response = client.post(reverse("rounds:open"), {**data, "schritt": "eroeffnen"})
     round = ReportingRound.objects.get(state="open")
     assert response.status_code == 302 and response["Location"] == reverse("rounds:detail", args=[round.pk])
     page = client.get(response["Location"]).content.decode()

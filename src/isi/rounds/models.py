@@ -111,11 +111,17 @@ class RoundItem(models.Model):
 
 
 class RoundReminder(models.Model):
-    """One reminder mail per round, ministry and day: what makes sending idempotent."""
+    """One mail per round, ministry, day and kind: what makes sending idempotent.
+
+    Besides the scheduled reminders: the announcement when the round opens, and the reminder
+    coordination sends on demand ("Erinnerung jetzt senden", at most once a day per ministry).
+    """
 
     class Kind(models.TextChoices):
         BEFORE = "before", _("vor der Frist")
         OVERDUE = "overdue", _("nach der Frist")
+        ANNOUNCEMENT = "announcement", _("Ankündigung bei Eröffnung")
+        ON_DEMAND = "on_demand", _("auf Anforderung der Koordinierung")
 
     round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reminders")
     organisation = models.ForeignKey(
@@ -133,7 +139,7 @@ class RoundReminder(models.Model):
         ordering = ["-sent_on", "organisation_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "organisation", "sent_on"], name="rounds_reminder_once_a_day"
+                fields=["round", "organisation", "sent_on", "kind"], name="rounds_reminder_once_a_day"
             )
         ]
 

@@ -9,11 +9,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from isi.core.changes import record_change
@@ -26,6 +29,8 @@ from isi.rounds.compare import RoundComparison, diff_rounds
 from isi.rounds.models import ReportingRound, RoundItem
 from isi.rounds.permissions import can_manage_rounds, can_review_in_round
 from isi.rounds.selectors import current_entries, current_round, responsible_ministry, snapshot_entries
+
+logger = logging.getLogger(__name__)
 
 # Source of the change record a confirmation leaves on the measure.
 REVIEW_SOURCE = "round_review"
@@ -79,10 +84,59 @@ def open_round(*, title: str, deadline: date, actor: Any, now: datetime | None =
             RoundItem.objects.bulk_create(batch)
             batch = []
     RoundItem.objects.bulk_create(batch)
-    from isi.rounds.tasks import schedule_reminders
+    from isi.rounds.tasks import schedule_reminders, send_round_announcement
 
     transaction.on_commit(lambda: schedule_reminders(round))
+    # Announce the round at once (not only 7 days before the deadline): one mail per ministry.
+    transaction.on_commit(lambda: _announce(round.pk, send_round_announcement))
     return round
+
+
+def _announce(round_id: int, task: Any) -> None:
+    """Enqueue the announcement; a failing queue or mail server must not undo the opened round."""
+    try:
+        task.enqueue(round_id)
+    except Exception:
+        logger.exception("round %s: the announcement could not be sent", round_id)
+
+
+@dataclass(frozen=True)
+class OpeningPreview:
+    """What opening a round now would do: shown on the confirmation step before anything happens."""
+
+    measures: int
+    ministries: int
+    announced_ministries: int
+    recipients: int
+    without_recipients: list[str]
+
+
+def preview_round() -> OpeningPreview:
+    """Measures and ministries a round opened now would cover, and who would get the announcement."""
+    from isi.accounts.models import User
+    from isi.rounds.tasks import MINISTRY_KINDS
+
+    measures = Measure.objects.active().select_related("owner__parent__parent")
+    owner_ids = set(measures.values_list("owner_id", flat=True).distinct())
+    responsible: set[int] = set()
+    for owner_id in owner_ids:
+        sample = measures.filter(owner_id=owner_id).first()
+        if sample is not None:
+            responsible.add(responsible_ministry(sample).pk)
+    announced = Organisation.objects.filter(
+        Q(pk__in=responsible) | Q(kind__in=MINISTRY_KINDS, dissolved_on__isnull=True)
+    ).order_by("name")
+    officers = User.objects.filter(
+        organisation__in=announced, role=User.Role.DESK_OFFICER, is_active=True
+    ).exclude(email="")
+    reached = set(officers.values_list("organisation_id", flat=True))
+    return OpeningPreview(
+        measures=measures.count(),
+        ministries=len(responsible),
+        announced_ministries=len(announced),
+        recipients=officers.values("email").distinct().count(),
+        without_recipients=[o.name for o in announced if o.pk not in reached],
+    )
 
 
 def _item_for_update(round: ReportingRound, measure: Measure) -> RoundItem:
@@ -132,6 +186,70 @@ def confirm_measure(
     item.save(update_fields=["status", "reviewed_at", "reviewed_by", "note"])
     _record_review(measure, when=now, actor=actor, round=round)
     return item
+
+
+@dataclass(frozen=True)
+class RefusedConfirmation:
+    """A measure not confirmed in a bulk confirmation, and why (rule messages, in German)."""
+
+    measure_id: int
+    title: str
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class BulkConfirmation:
+    confirmed: list[RoundItem] = field(default_factory=list)
+    refused: list[RefusedConfirmation] = field(default_factory=list)
+
+
+# Measures confirmed at once; a ministry's to-do list in a round is rarely longer.
+MAX_BULK_CONFIRM = 500
+
+
+def confirm_measures(
+    *, round: ReportingRound, measure_ids: list[int], actor: Any, note: str = "", now: datetime | None = None
+) -> BulkConfirmation:
+    """Confirm several measures unchanged at once; each is judged and confirmed on its own.
+
+    A measure with a blocking rule error (Leitfaden or plausibility) is not confirmed – "still
+    correct" cannot be said of it – and is returned with the rules it breaks; so is one the actor
+    may not confirm or that is not in the round. The others are confirmed as by ``confirm_measure``.
+    """
+    from isi.measures.facts import facts_from_measure
+    from isi.measures.rules import check_measure
+
+    if not round.is_open:
+        raise RoundError("Die Runde ist abgeschlossen.")
+    if not measure_ids:
+        raise RoundError("Bitte wählen Sie mindestens eine Maßnahme aus.")
+    if len(measure_ids) > MAX_BULK_CONFIRM:
+        raise RoundError(f"Höchstens {MAX_BULK_CONFIRM} Maßnahmen auf einmal.")
+    today = timezone.localdate(now) if now else timezone.localdate()
+    result = BulkConfirmation()
+    measures = measures_with_details(Measure.objects.filter(pk__in=measure_ids)).order_by("title", "pk")
+    for measure in measures:
+        errors = [
+            v.message("de") for v in check_measure(facts_from_measure(measure), today=today) if v.is_error
+        ]
+        if errors:
+            result.refused.append(RefusedConfirmation(measure.pk, measure.title, errors))
+            continue
+        try:
+            with transaction.atomic():
+                result.confirmed.append(
+                    confirm_measure(round=round, measure=measure, actor=actor, note=note, now=now)
+                )
+        except RoundError as exc:  # includes RoundPermissionDenied: not theirs to confirm
+            result.refused.append(RefusedConfirmation(measure.pk, measure.title, [str(exc)]))
+        except ValidationError as exc:  # the write path's own judgement of the confirmation
+            result.refused.append(RefusedConfirmation(measure.pk, measure.title, list(exc.messages)))
+    found = {m.pk for m in measures}
+    for missing in sorted(set(measure_ids) - found):
+        result.refused.append(
+            RefusedConfirmation(missing, f"ID {missing}", ["Diese Maßnahme gibt es nicht."])
+        )
+    return result
 
 
 @transaction.atomic

@@ -10,5 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("vergleich/", views.compare, name="compare"),
     path("<int:pk>/", views.round_detail, name="detail"),
     path("<int:pk>/abschliessen/", views.round_close, name="close"),
+    path("<int:pk>/erinnern/", views.remind, name="remind"),
+    path("<int:pk>/bestaetigen/", views.confirm_bulk, name="confirm_bulk"),
     path("<int:pk>/massnahmen/<int:measure_id>/bestaetigen/", views.confirm, name="confirm"),
 ]
