@@ -322,7 +322,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "arbeit",
         _("Was trifft auf Sie zu?"),
-        _("Wählen Sie alles, was passt. Wenn nichts passt, wählen Sie nichts aus."),
+        _("Wählen Sie alles, was passt. Wenn nichts passt, wählen Sie „Nichts davon“."),
         (
             Option(
                 "registered",

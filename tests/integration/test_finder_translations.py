@@ -1,0 +1,76 @@
+"""Every string on the finder's pages and in the public page chrome is translated into each of the
+finder's languages, and a finder page in Arabic is laid out right to left."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils.functional import Promise
+from django.utils.translation import trans_real
+
+from isi.finder.countries import COUNTRIES
+from isi.finder.flow import STEPS
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+FINDER_TEMPLATES = [TEMPLATES / "base.html", *sorted((TEMPLATES / "portal" / "finder").glob("*.html"))]
+VIEW = Path(settings.BASE_DIR) / "portal" / "views" / "finder.py"
+LANGUAGES = ["en", "ar", "fa", "ru", "tr", "uk"]
+
+
+def msgid(text: str | Promise) -> str:
+    """The German msgid behind a lazy translation."""
+    args = getattr(text, "_proxy____args", None)
+    return str(args[0]) if args else str(text)
+
+
+def finder_msgids() -> set[str]:
+    ids: set[str] = set()
+    for path in FINDER_TEMPLATES:
+        source = path.read_text(encoding="utf-8")
+        ids |= set(re.findall(r'{% translate "((?:[^"\\]|\\.)*)"', source))
+        ids |= set(re.findall(r"{% translate '((?:[^'\\]|\\.)*)'", source))
+        for block in re.findall(r"{% blocktranslate[^%]*%}(.*?){% endblocktranslate %}", source, re.S):
+            ids.add(re.sub(r"{{ *(\w+) *}}", r"%(\1)s", block))
+    for step in STEPS:
+        for text in (step.question, step.hint, step.check_label):
+            if text is not None:
+                ids.add(msgid(text))
+        for option in step.options:
+            ids.add(msgid(option.label))
+            if option.hint is not None:
+                ids.add(msgid(option.hint))
+    ids |= set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"\s*(?:#[^\n]*)?\s*\)', VIEW.read_text(encoding="utf-8")))
+    ids |= {country.de for country in COUNTRIES}
+    return ids
+
+
+def test_the_finder_languages_are_offered() -> None:
+    assert [code for code, _name in settings.LANGUAGES] == ["de", "en", "ar", "fa", "ru", "tr", "uk"]
+
+
+def test_the_msgid_collection_finds_the_finder_strings() -> None:
+    ids = finder_msgids()
+    assert {"Welches Aufenthaltspapier haben Sie?", "Weiß ich nicht", "Ihr Ergebnis", "Syrien"} <= ids
+    assert len(ids) > 150
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_finder_string_is_left_untranslated(lang: str) -> None:
+    catalog = trans_real.translation(lang)._catalog  # type: ignore[attr-defined]
+    untranslated = sorted(i for i in finder_msgids() if not catalog.get(i))
+    assert untranslated == [], f"{lang}: {len(untranslated)} untranslated: {untranslated[:10]}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lang", "direction"), [("ar", "rtl"), ("fa", "rtl"), ("uk", "ltr"), ("ru", "ltr")])
+def test_finder_pages_in_each_language(lang: str, direction: str) -> None:
+    client = Client()
+    response = client.post(f"/{lang}/angebotsfinder/start/")
+    html = client.get(response["Location"]).content.decode()
+    assert f'<html lang="{lang}" dir="{direction}"' in html
+    for german in ("Welche Staatsangehörigkeit haben Sie?", "Weiß ich nicht", "Zurück", "Weiter"):
+        assert german not in html, (lang, german)
