@@ -358,3 +358,39 @@ def test_a_failing_mail_server_does_not_undo_the_proposal(
     with django_capture_on_commit_callbacks(execute=True):
         proposal = propose(people["bmas"], world["bmi"], world["bmfsfj"])
     assert ConsolidationProposal.objects.filter(pk=proposal.pk).exists()
+
+
+def test_proposal_to_a_ministry_nobody_in_isi_can_answer_for_is_refused_with_that_reason(
+    client: Client, people: dict[str, User], world: dict[str, Measure]
+) -> None:
+    people["bmfsfj"].is_active = False
+    people["bmfsfj"].save()
+    with pytest.raises(ValidationError) as refused:
+        propose(people["bmas"], world["bmi"], world["bmfsfj"])
+    message = " ".join(refused.value.message_dict["measures"])
+    assert org("bmfsfj").name in message and "niemanden" in message
+    assert org("bmi").name not in message  # BMI has someone: only the unreachable owner is named
+    assert not ConsolidationProposal.objects.exists()
+    # Once BMFSFJ has an active user again, the proposal goes through.
+    people["bmfsfj"].is_active = True
+    people["bmfsfj"].save()
+    assert propose(people["bmas"], world["bmi"], world["bmfsfj"]).status == "open"
+
+
+def test_proposal_form_shows_the_nobody_to_notify_reason(
+    client: Client, people: dict[str, User], world: dict[str, Measure]
+) -> None:
+    User.objects.filter(organisation__key="bmfsfj").update(is_active=False)
+    client.force_login(people["bmas"])
+    response = client.post(
+        reverse("coordination:proposal_create"),
+        {
+            "kind": "merge",
+            "title": "Elternkurse bündeln",
+            "reasons": "Gleiche Zielgruppe.",
+            "measures": [world["bmi"].pk, world["bmfsfj"].pk],
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert "niemanden, der benachrichtigt werden" in response.content.decode()
+    assert not ConsolidationProposal.objects.exists()

@@ -19,14 +19,23 @@ log = logging.getLogger(__name__)
 ANSWERING = (User.Role.DESK_OFFICER, User.Role.AGENCY, User.Role.REGIONAL_EDITOR)
 
 
-def owner_recipients(organisation: Organisation) -> list[str]:
-    """Editors of the owning organisation and desk officers of its ministry, with an address."""
+def _answering(organisation: Organisation) -> Q:
     ressort = organisation.ressort()
     condition = Q(organisation=organisation, role__in=ANSWERING)
     if ressort is not None and ressort != organisation:
         condition |= Q(organisation=ressort, role=User.Role.DESK_OFFICER)
-    users = User.objects.filter(condition, is_active=True).exclude(email="")
+    return condition
+
+
+def owner_recipients(organisation: Organisation) -> list[str]:
+    """Editors of the owning organisation and desk officers of its ministry, with an address."""
+    users = User.objects.filter(_answering(organisation), is_active=True).exclude(email="")
     return sorted({u.email for u in users})
+
+
+def has_answerer(organisation: Organisation) -> bool:
+    """Someone active in ISI can answer for the organisation (sees the proposal, maybe by mail)."""
+    return User.objects.filter(_answering(organisation), is_active=True).exists()
 
 
 def _link(proposal: ConsolidationProposal) -> str:

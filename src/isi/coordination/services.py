@@ -396,6 +396,16 @@ def proposal_create(
         errors["measures"] = "Ein Vorschlag betrifft mindestens zwei verschiedene Maßnahmen."
     elif visible_measures(actor).filter(pk__in=[m.pk for m in unique]).count() != len(unique):
         errors["measures"] = "Sie können nur Maßnahmen vorschlagen, die Sie sehen dürfen."
+    else:
+        unreachable = _owners_nobody_can_answer_for(actor, unique)
+        if unreachable:
+            errors["measures"] = (
+                "Der Vorschlag kann nicht vorgelegt werden: Für "
+                + ", ".join(unreachable)
+                + " gibt es in ISI niemanden, der benachrichtigt werden und antworten könnte (kein "
+                "aktives Benutzerkonto). Bitte wenden Sie sich direkt an das Ressort oder bitten Sie "
+                "die Administration, dort ein Konto einzurichten."
+            )
     if errors:
         raise ValidationError(errors)
     _refuse_measure_change()
@@ -420,6 +430,17 @@ def proposal_create(
         source=SOURCE,
     )
     return proposal
+
+
+def _owners_nobody_can_answer_for(actor: Any, measures: Sequence[Measure]) -> list[str]:
+    """Names of the owners (other than the proposer's own side) with no active user to answer."""
+    own = getattr(actor, "organisation", None)
+    own_side: set[int] = set()
+    if own is not None:
+        ressort = own.ressort()
+        own_side = {own.pk} | ({ressort.pk} if ressort is not None else set())
+    owners = Organisation.objects.filter(pk__in={m.owner_id for m in measures}).exclude(pk__in=own_side)
+    return [owner.name for owner in owners.order_by("name") if not notify.has_answerer(owner)]
 
 
 def owner_organisations(proposal: ConsolidationProposal) -> list[Organisation]:
