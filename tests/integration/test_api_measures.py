@@ -56,7 +56,8 @@ MATRIX: dict[str, dict[str, tuple[int, int]]] = {
         "bmas_public": (200, 200),
     },
     "bamf": {
-        "bmi_draft": (200, 200),
+        # BAMF implements BMI's draft: its change waits for BMI's release (202, pending revision).
+        "bmi_draft": (200, 202),
         "bmi_public": (200, 403),
         "bamf_own_draft": (200, 200),
         "bmas_draft": (404, 404),
@@ -125,6 +126,11 @@ def test_get_and_patch_by_role(
         assert body["version"] == 2
         assert measure.version == 2
         assert history_of(measure).first().actor.username == user  # type: ignore[union-attr]
+    elif patch_status == 202:
+        assert body["proposed"] == {"summary": "Neu gefasst"}
+        assert body["state"] == "pending" and body["base_version"] == 1
+        assert measure.summary != "Neu gefasst"
+        assert measure.version == 1
     else:
         assert body["detail"]
         assert measure.summary != "Neu gefasst"

@@ -132,8 +132,12 @@ def test_implementer_cannot_take_over_through_the_form(people: dict[str, User], 
     response = client.post(reverse("workspace:measure_edit", args=[measure9.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
     measure9.refresh_from_db()
-    # The content change went through; the owning side's fields were never read.
-    assert measure9.summary == "Von BAMF überarbeitet."
+    # The content change waits for BMAS's release (issue 15, point 2); the owning side's fields
+    # were never read, so the proposal holds the summary only.
+    assert measure9.summary != "Von BAMF überarbeitet."
+    revision = measure9.pending_revisions.get()
+    assert revision.proposed == {"summary": "Von BAMF überarbeitet."}
+    assert response["Location"] == reverse("workspace:revision_detail", args=[revision.pk])
     assert measure9.owner.key == "bmas"
     assert measure9.level.key == "bund"
     assert measure9.publication == Measure.Publication.RELEASED

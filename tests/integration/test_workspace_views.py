@@ -72,6 +72,7 @@ URLS: dict[str, tuple[str, UrlMaker]] = {
     "archive": ("change", lambda m: reverse("workspace:measure_archive", args=[m.pk])),
     "start": ("staff", lambda m: reverse("workspace:start")),
     "export": ("staff", lambda m: reverse("workspace:measure_export", args=["csv"])),
+    "revisions": ("staff", lambda m: reverse("workspace:revision_list")),
     "catalogue_history": (
         "staff",
         lambda m: reverse(
@@ -176,9 +177,11 @@ def test_matrix_covers_every_workspace_url() -> None:
         "measure_archive",
         "start",
         "measure_export",
+        "revision_list",
     }
     # POST-only (tests/integration/test_staff_list_options.py): not in the GET matrix.
-    assert names == covered | {"object_history", "saved_filter_create", "saved_filter_delete"}
+    # A pending revision's page needs a revision: tests/integration/test_pending_revisions.py.
+    assert names == covered | {"object_history", "saved_filter_create", "saved_filter_delete", "revision_detail"}
     assert len(URLS) == len(covered) + 1
 
 

@@ -12,30 +12,31 @@ Who sees and changes what is decided by ``isi.core.permissions`` alone:
 - Reading a measure the caller may not see: 404. Changing one the caller may see but not
   change: 403. Anonymous writes: 401.
 
-Writes go through ``isi.measures.services`` (transaction, change record, optimistic locking)
-after the Leitfaden rules (``isi.measures.rules.check_measure``) have judged the result:
+Writes map the request onto the one write service (``isi.measures.services``: field permissions,
+the Leitfaden rules and plausibility checks judged by ``isi.measures.judgement``, transaction,
+change record, optimistic locking) and nothing else:
 
 - POST: every violation of severity "error" blocks (422).
 - PATCH: a violation of severity "error" blocks when the change introduces it, or when it
-  concerns a fact the PATCH touches (e.g. changing the dates while the end is before the
+  concerns a fact the PATCH changes (e.g. changing the dates while the end is before the
   start). Errors the measure already had on facts the PATCH leaves alone (an imported measure
   without Erfolgskontrolle, say) do not block a change of its summary; they come back, with
   all warnings, in ``warnings``.
+- PATCH by an editor who is not the owning side (an agency implementing another ministry's
+  measure): 202 with the pending revision; the measure stays as it is until the owner releases
+  the proposal in the work tool (``isi.measures.revisions``).
 
 Nothing is written when anything fails.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Query, Router, Status
 
 from isi.accounts.models import User
@@ -52,21 +53,22 @@ from isi.api.schemas import (
     MeasureOut,
     MeasurePatchIn,
     MeasureWriteOut,
+    PendingRevisionOut,
 )
 from isi.catalog.models import Area, Component, FundingProgramme, Level, Region, TargetGroup
 from isi.core.parsing import parse_int, parse_ints
 from isi.measures.export import measure_to_export
-from isi.measures.facts import facts_from_measure
-from isi.measures.models import Evaluation, Measure, MeasureQuerySet
+from isi.measures.models import Measure, MeasureQuerySet
 from isi.measures.permissions import can_change_measure, can_create_measure, visible_measures
-from isi.measures.rules import MeasureFacts, TargetGroupRef, Violation, check_measure
+from isi.measures.rules import Violation
 from isi.measures.selectors import measures_with_details
 from isi.measures.services import (
     ChangeNotPermitted,
     OrganisationRole,
+    RulesBroken,
     StaleVersion,
+    measure_change,
     measure_create,
-    measure_update,
 )
 from isi.organisations.models import Organisation
 from isi.search.filters import FACET_PARAMS, MeasureFilter
@@ -91,7 +93,7 @@ EDITING_FIELDS = (
     "scale_decision",
     "budget_eur",
 )
-# Fields copied as they are from the request to the model and, where the rules read them, the facts.
+# Fields copied as they are from the request to the model (the service's names).
 PLAIN_FIELDS = (
     "title",
     "summary",
@@ -116,23 +118,6 @@ PLAIN_FIELDS = (
     "test_phase_end",
     "scale_decision",
 )
-FACT_NAMES = frozenset(field.name for field in dataclasses.fields(MeasureFacts))
-# A violation attached to field F (left) concerns the request fields on the right.
-CONCERNS: dict[str, frozenset[str]] = {
-    "title": frozenset({"title", "publication"}),
-    "end_date": frozenset({"start_date", "end_date"}),
-    "owner": frozenset({"owner", "level", "publication"}),
-    "status_independence_reason": frozenset({"target_groups", "status_independence_reason"}),
-    "obligation_control": frozenset({"imposes_obligation", "obligation_control"}),
-    "obligation_sanction": frozenset({"imposes_obligation", "obligation_sanction"}),
-    "offer_type": frozenset({"offer_type"}),
-    "component": frozenset({"offer_type", "component"}),
-    "complementary_need": frozenset({"offer_type", "complementary_need"}),
-    "funding_programmes": frozenset({"funding_note", "funding_programmes"}),
-    "test_phase_start": frozenset({"is_model_project", "test_phase_start"}),
-    "test_phase_end": frozenset({"is_model_project", "test_phase_end"}),
-    "scale_decision": frozenset({"is_model_project", "test_phase_end", "scale_decision"}),
-}
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -342,29 +327,6 @@ def resolve_changes(payload: MeasureFieldsIn, names: Iterable[str]) -> dict[str,
     return changes
 
 
-def facts_with(facts: MeasureFacts, changes: dict[str, Any]) -> MeasureFacts:
-    """The facts as they would be after `changes`."""
-    update: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name in FACT_NAMES:
-            update[name] = value
-        elif name == "level":
-            update["level_key"] = value.key
-        elif name == "component":
-            update["component_key"] = value.key if value else None
-        elif name == "owner":
-            update.update(owner_key=value.key, owner_name=value.name, owner_is_ressort=value.is_ressort)
-        elif name == "target_groups":
-            update["target_groups"] = frozenset(TargetGroupRef(group.key, group.kind) for group in value)
-        elif name == "funding_programmes":
-            update["funding_programme_keys"] = frozenset(programme.key for programme in value)
-    return dataclasses.replace(facts, **update)
-
-
-def _concerns(violation: Violation, touched: set[str]) -> bool:
-    return bool(CONCERNS.get(violation.field, frozenset({violation.field})) & touched)
-
-
 def _rule_error(violations: list[Violation]) -> ApiError:
     return ApiError(
         422,
@@ -412,6 +374,7 @@ def _written(measure_id: int, warnings: list[Violation]) -> dict[str, Any]:
     "/measures/{int:measure_id}",
     response={
         200: MeasureWriteOut,
+        202: PendingRevisionOut,
         401: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
@@ -422,11 +385,16 @@ def _written(measure_id: int, warnings: list[Violation]) -> dict[str, Any]:
     exclude_unset=True,
     summary="Eine Maßnahme ändern (mit `version`)",
 )
-def patch_measure(request: HttpRequest, measure_id: int, payload: MeasurePatchIn) -> dict[str, Any]:
+def patch_measure(
+    request: HttpRequest, measure_id: int, payload: MeasurePatchIn
+) -> dict[str, Any] | Status[dict[str, Any]]:
     """Change the fields sent; `version` is the version the caller edited.
 
     409 when someone else saved in between (the body names the current version and what
     changed), 422 when a rule of the Leitfaden is broken – in both cases nothing is written.
+    202 when the caller is not the owning side (an agency implementing another ministry's
+    measure): the change is stored as a pending revision that the owner releases or rejects in
+    the work tool; the measure (and everything public) stays as it is until then.
     """
     user = require_user(request)
     measure = visible_measure(user, measure_id)
@@ -442,25 +410,37 @@ def patch_measure(request: HttpRequest, measure_id: int, payload: MeasurePatchIn
         raise conflict(StaleVersion(measure, payload.version))
     touched = set(payload.model_fields_set) - {"version"}
     changes = resolve_changes(payload, sorted(touched))
-    today = timezone.localdate()
-    before = facts_from_measure(measure)
-    known_errors = {(v.rule, v.field) for v in check_measure(before, today=today) if v.is_error}
-    found = check_measure(facts_with(before, changes), today=today)
-    blocking = [
-        v for v in found if v.is_error and ((v.rule, v.field) not in known_errors or _concerns(v, touched))
-    ]
-    if blocking:
-        raise _rule_error(blocking)
     try:
-        updated = measure_update(
+        outcome = measure_change(
             measure_id=measure.pk, expected_version=payload.version, changes=changes, actor=user, source="api"
         )
     except StaleVersion as exc:
         raise conflict(exc) from exc
     except ChangeNotPermitted as exc:
-        # Field-level permissions (isi.core.permissions): e.g. an implementer sending `owner`.
+        # Field-level permissions (isi.measures.permissions): e.g. an implementer sending `owner`.
         raise ApiError(403, str(exc)) from exc
-    return _written(updated.pk, [v for v in found if v not in blocking])
+    except RulesBroken as exc:
+        raise _rule_error(exc.violations) from exc
+    if outcome.revision is not None:
+        revision = outcome.revision
+        return Status(
+            202,
+            {
+                "detail": tr(
+                    "Die Änderung wartet auf die Freigabe durch die federführende Stelle; "
+                    "bis dahin bleibt die Maßnahme unverändert.",
+                    "The change awaits the owning side's release; until then the measure is unchanged.",
+                ),
+                "revision_id": revision.pk,
+                "measure_id": measure.pk,
+                "base_version": revision.base_version,
+                "state": revision.state,
+                "before": revision.before,
+                "proposed": revision.proposed,
+                "warnings": violation_errors(outcome.warnings),
+            },
+        )
+    return _written(outcome.measure.pk, list(outcome.warnings))
 
 
 @router.post(
@@ -493,29 +473,18 @@ def create_measure(
             ),
         )
     evaluation = payload.evaluation
-    facts = facts_with(MeasureFacts(is_new=True), changes)
     if evaluation is not None:
-        facts = dataclasses.replace(
-            facts,
-            evaluation_state=evaluation.state,
-            evaluation_method=evaluation.method,
-            evaluation_effort_note=evaluation.effort_note,
-            evaluation_due_date=evaluation.due_date,
-        )
-    found = check_measure(facts, today=timezone.localdate())
-    blocking = [v for v in found if v.is_error]
-    if blocking:
-        raise _rule_error(blocking)
-    with transaction.atomic():
-        measure = measure_create(fields=changes, actor=user, source="api")
-        if evaluation is not None:
-            Evaluation.objects.create(
-                measure=measure,
-                state=evaluation.state,
-                method=evaluation.method,
-                effort_note=evaluation.effort_note,
-                due_date=evaluation.due_date,
-            )
+        changes["evaluation"] = {
+            "state": evaluation.state,
+            "method": evaluation.method,
+            "effort_note": evaluation.effort_note,
+            "due_date": evaluation.due_date,
+        }
+    found: list[Violation] = []
+    try:
+        measure = measure_create(fields=changes, actor=user, source="api", warnings=found)
+    except RulesBroken as exc:
+        raise _rule_error(exc.violations) from exc
     response["Location"] = request.build_absolute_uri(
         reverse(f"{request.resolver_match.namespace}:get_measure", kwargs={"measure_id": measure.pk})
         if request.resolver_match

@@ -125,6 +125,21 @@ class MeasureWriteOut(MeasureOut):
     )
 
 
+class PendingRevisionOut(Schema):
+    """A change that waits for the owning side's release (HTTP 202): the measure is unchanged."""
+
+    detail: str
+    revision_id: int = Field(description="Nummer des Änderungsvorschlags")
+    measure_id: int
+    base_version: int = Field(description="Version, auf der der Vorschlag beruht (die Maßnahme bleibt so)")
+    state: str = Field(description="'pending' (wartet auf Freigabe), 'released' oder 'rejected'")
+    before: dict[str, Any] = Field(description="Bisherige Werte der vorgeschlagenen Felder")
+    proposed: dict[str, Any] = Field(description="Vorgeschlagene Werte")
+    warnings: list[FieldErrorOut] = Field(
+        default_factory=list, description="Regelverstöße, die den Vorschlag nicht verhindert haben"
+    )
+
+
 class MeasureListOut(Schema):
     items: list[MeasureOut]
     count: int

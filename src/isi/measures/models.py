@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 SEARCH_COVER_INDEX = "measure_search_cover"
@@ -261,3 +265,71 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.get_state_display()}"
+
+
+class PendingRevisionManager(models.Manager["PendingRevision"]):
+    def awaiting(self, user: Any) -> models.QuerySet[PendingRevision]:
+        """Pending proposals `user` may release (the work tool's start page lists them)."""
+        from isi.measures.revisions import revisions_to_release
+
+        return revisions_to_release(user)
+
+
+class PendingRevision(models.Model):
+    """A change proposed by someone who is not the owning side, waiting for the owner's release.
+
+    The measure row keeps the released content; the revision holds the proposal as the changed
+    keys of ``isi.measures.snapshots.measure_snapshot`` (``before`` and ``proposed``), made on
+    ``base_version``. Nothing public changes until the owner releases it (Art. 65 GG: the owning
+    ministry has the last word); the release applies it through the write service as a normal
+    change. See ``isi.measures.revisions``.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("wartet auf Freigabe")
+        RELEASED = "released", _("freigegeben")
+        REJECTED = "rejected", _("abgelehnt")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="pending_revisions")
+    base_version = models.PositiveIntegerField(_("Ausgangsversion"))
+    before = models.JSONField(_("bisher"), default=dict)
+    proposed = models.JSONField(_("vorgeschlagen"), default=dict)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vorgeschlagen von"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(_("Quelle"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("vorgeschlagen am"), auto_now_add=True)
+    state = models.CharField(_("Stand"), max_length=16, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entschieden von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    reason = models.TextField(_("Begründung"), blank=True)
+
+    objects = PendingRevisionManager()
+
+    class Meta:
+        verbose_name = _("Änderungsvorschlag")
+        verbose_name_plural = _("Änderungsvorschläge")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "measure"])]
+
+    def __str__(self) -> str:
+        author = self.author.username if self.author else "–"
+        return f"„{self.measure.title}“ – {author}, {self.created_at:%d.%m.%Y} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace:revision_detail", args=[self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING

@@ -56,12 +56,16 @@ __all__ = [
     "can_change_measure",
     "can_create_measure",
     "can_move_owner",
+    "can_release_revision",
     "can_view_measure",
+    "can_view_revision",
     "editable_measures_q",
     "forbidden_measure_fields",
     "is_owning_side",
     "locked_measure_fields",
     "measure_write_policy",
+    "needs_release",
+    "second_release_required",
     "visible_measures",
 ]
 
@@ -212,3 +216,45 @@ def forbidden_measure_fields(
 ) -> list[str]:
     """Which of the `changed` fields `user` may not change on `measure` (empty: all allowed)."""
     return measure_write_policy(user, measure, succession=succession).denied(changed)
+
+
+def second_release_required(measure: Measure) -> bool:
+    """Does the owning ministry ask for a second person's release of every change to this
+    released measure (``Organisation.second_release`` on the owner or the ministry above it)?"""
+    if measure.publication != Measure.Publication.RELEASED or measure.archived_at is not None:
+        return False
+    owner = measure.owner
+    ressort = owner.ressort()
+    return bool(owner.second_release or (ressort is not None and ressort.second_release))
+
+
+def needs_release(user: Any, measure: Measure) -> bool:
+    """Does a change `user` makes to `measure` wait for the owning side's release?
+
+    Yes for an editor who is not the owning side (an agency that implements another's measure:
+    the owning ministry has the last word, Art. 65 GG), and for everyone where the ministry asks
+    for a second person's release of changes to its released measures. System writes (imports,
+    no person) never wait.
+    """
+    if staff_user(user) is None:
+        return False
+    return not is_owning_side(user, measure) or second_release_required(measure)
+
+
+def can_release_revision(user: Any, revision: Any) -> bool:
+    """The owning side releases or rejects a pending revision – never the person who proposed it."""
+    staff = staff_user(user)
+    if staff is None or not revision.is_pending or revision.author_id == staff.pk:
+        return False
+    measure = revision.measure
+    return can_change_measure(staff, measure) and is_owning_side(staff, measure)
+
+
+def can_view_revision(user: Any, revision: Any) -> bool:
+    """Its author, whoever may release it, and the roles that see everything."""
+    staff = staff_user(user)
+    if staff is None:
+        return False
+    if revision.author_id == staff.pk or is_admin(staff) or staff.role in SEES_EVERYTHING:
+        return True
+    return can_change_measure(staff, revision.measure) and is_owning_side(staff, revision.measure)

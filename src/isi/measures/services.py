@@ -10,15 +10,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from isi.core.changes import record_change
 from isi.core.models import ChangeRecord
-from isi.measures.models import Evaluation, Measure, MeasureOrganisation
-from isi.measures.permissions import WritePolicy, can_create_measure, measure_write_policy
+from isi.measures.judgement import judge_change
+from isi.measures.models import Evaluation, Measure, MeasureOrganisation, PendingRevision
+from isi.measures.permissions import WritePolicy, can_create_measure, measure_write_policy, needs_release
+from isi.measures.rules import Violation
 from isi.measures.signals import measures_changed
 from isi.measures.snapshots import measure_snapshot
 
@@ -50,6 +52,43 @@ class StaleVersion(Exception):
             )[: max(1, measure.version - expected_version)]
         )
         super().__init__(f"Version {expected_version} ist veraltet; aktuell ist Version {measure.version}.")
+
+
+class RulesBroken(ValidationError):
+    """The change breaks rules of the Leitfaden (or plausibility checks); nothing was written.
+
+    ``violations`` are the blocking ones, each naming its rule; ``messages`` are their German texts.
+    """
+
+    def __init__(self, violations: Iterable[Violation], warnings: Iterable[Violation] = ()) -> None:
+        self.violations = list(violations)
+        self.warnings = list(warnings)
+        super().__init__([violation.message("de") for violation in self.violations])
+
+
+class ChangePending(Exception):
+    """The change was not applied but waits as a pending revision for the owning side's release."""
+
+    def __init__(self, revision: PendingRevision) -> None:
+        self.revision = revision
+        super().__init__(f"Änderungsvorschlag {revision.pk} wartet auf Freigabe.")
+
+
+@dataclass(frozen=True)
+class ChangeOutcome:
+    """What `measure_change` did: changed the measure, or filed a proposal (`revision`)."""
+
+    measure: Measure
+    revision: PendingRevision | None = None
+    warnings: tuple[Violation, ...] = ()
+
+    @property
+    def pending(self) -> bool:
+        return self.revision is not None
+
+
+class _Undo(Exception):
+    """Leaves a savepoint without keeping what was written in it."""
 
 
 class ChangeNotPermitted(PermissionDenied):
@@ -145,12 +184,36 @@ def set_organisations(measure: Measure, links: Iterable[OrganisationRole]) -> No
 
 
 @transaction.atomic
-def measure_create(*, fields: dict[str, Any], actor: Any = None, source: str = "") -> Measure:
-    """Create a measure with its relations; `fields` uses model field names (+ M2M, organisations)."""
+def measure_create(
+    *,
+    fields: dict[str, Any],
+    actor: Any = None,
+    source: str = "",
+    check_rules: bool | None = None,
+    similar_measure_ids: tuple[int, ...] = (),
+    warnings: list[Violation] | None = None,
+) -> Measure:
+    """Create a measure with its relations; `fields` uses model field names (+ M2M, organisations,
+    evaluation).
+
+    Every error of the Leitfaden's rules and the plausibility checks blocks (`RulesBroken`);
+    `similar_measure_ids` are the close matches the caller's check before creating found (rule 3).
+    The rules judge what a person does (`check_rules` None: when there is an `actor`); importers
+    and other system writes never block (they record open points instead, see
+    ``isi.measures.rules``). Warnings are appended to `warnings` if given.
+    """
     measure = Measure()
     _apply(measure, fields)
     if actor is not None and not can_create_measure(actor, measure.owner if measure.owner_id else None):
         raise ChangeNotPermitted(["owner"])
+    if check_rules if check_rules is not None else actor is not None:
+        judgement = judge_change(
+            None, fields, today=timezone.localdate(), similar_measure_ids=tuple(similar_measure_ids)
+        )
+        if judgement.blocking:
+            raise RulesBroken(judgement.blocking, judgement.warnings)
+        if warnings is not None:
+            warnings.extend(judgement.warnings)
     if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
         measure.released_at = timezone.now()
     if "last_reviewed_at" not in fields:
@@ -171,7 +234,6 @@ def measure_create(*, fields: dict[str, Any], actor: Any = None, source: str = "
     return measure
 
 
-@transaction.atomic
 def measure_update(
     *,
     measure_id: int,
@@ -180,32 +242,98 @@ def measure_update(
     actor: Any = None,
     source: str = "",
     succession: bool = False,
+    check_rules: bool | None = None,
+    warnings: list[Violation] | None = None,
 ) -> Measure:
-    """Apply `changes` if the measure is still at `expected_version`; else raise StaleVersion.
+    """`measure_change` for callers that expect the change to be applied at once.
+
+    Raises `ChangePending` (after the proposal was stored) when the change waits for the owning
+    side's release instead.
+    """
+    outcome = measure_change(
+        measure_id=measure_id,
+        expected_version=expected_version,
+        changes=changes,
+        actor=actor,
+        source=source,
+        succession=succession,
+        check_rules=check_rules,
+    )
+    if warnings is not None:
+        warnings.extend(outcome.warnings)
+    if outcome.revision is not None:
+        raise ChangePending(outcome.revision)
+    return outcome.measure
+
+
+@transaction.atomic
+def measure_change(
+    *,
+    measure_id: int,
+    expected_version: int,
+    changes: dict[str, Any],
+    actor: Any = None,
+    source: str = "",
+    succession: bool = False,
+    check_rules: bool | None = None,
+    releasing: PendingRevision | None = None,
+) -> ChangeOutcome:
+    """The one command that changes a measure; every channel maps its input onto `changes`.
+
+    In this order, nothing written when any step refuses:
+
+    1. Optimistic locking: the measure must still be at `expected_version` (`StaleVersion`).
+    2. Field permissions (`isi.measures.permissions.measure_write_policy`) on what really changed
+       (`ChangeNotPermitted`). `succession`: the write moves the owner as part of a recorded
+       succession (see isi.organisations.services).
+    3. The Leitfaden's rules and the plausibility checks on the resulting facts
+       (``isi.measures.judgement``): errors the change introduces or touches block
+       (`RulesBroken`); pre-existing errors on facts it leaves alone do not. The rules judge
+       what a person does (`check_rules` None: when there is an `actor`); importers and other
+       system writes never block.
+    4. A change by someone who is not the owning side (or, where the ministry asks for it, any
+       change of a released measure) is stored as a `PendingRevision` for the owner's release,
+       and the measure stays as it is (``isi.measures.revisions``). `releasing` is the revision
+       whose release this write is.
+    5. Otherwise: saved, version bumped, change recorded, listeners told
+       (``isi.measures.signals``, `AFTER_UPDATE_HOOKS`).
 
     A change that alters nothing is not saved, does not bump the version and records nothing.
-    The actor's field permissions (`isi.measures.permissions.measure_write_policy`) are enforced on
-    what really changed: `ChangeNotPermitted` and nothing written. `succession`: the write moves
-    the owner as part of a recorded succession (see isi.organisations.services).
     """
     measure = Measure.objects.select_for_update().get(pk=measure_id)
     if measure.version != expected_version:
         raise StaleVersion(measure, expected_version)
     policy = _policy(actor, measure, succession=succession)
+    judges = check_rules if check_rules is not None else actor is not None
+    judgement = judge_change(measure, changes, today=timezone.localdate()) if judges else None
+    pending = releasing is None and not succession and actor is not None and needs_release(actor, measure)
+    if judgement is not None and judgement.blocking:
+        # Before the model's own checks, so the person reads the rule, not "field required".
+        raise RulesBroken(judgement.blocking, judgement.warnings)
     before = measure_snapshot(measure)
-    _apply(measure, changes)
-    if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
-        measure.released_at = timezone.now()
-    measure.full_clean()
-    measure.save()
-    _apply_relations(measure, changes)
-    measure = Measure.objects.get(pk=measure.pk)
-    after = measure_snapshot(measure)
-    _enforce(policy, before, after)
-    if after == before:
-        # Roll back the no-op save so updated_at stays as it was.
-        transaction.set_rollback(True)
-        return measure
+    try:
+        with transaction.atomic():
+            _apply(measure, changes)
+            if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
+                measure.released_at = timezone.now()
+            measure.full_clean()
+            measure.save()
+            _apply_relations(measure, changes)
+            measure = Measure.objects.get(pk=measure.pk)
+            after = measure_snapshot(measure)
+            _enforce(policy, before, after)
+            if after == before:
+                raise _Undo  # nothing changed: keep updated_at as it was
+            if pending:
+                raise _Undo  # the measure keeps its released content; the proposal is stored below
+    except _Undo:
+        measure = Measure.objects.get(pk=measure_id)
+        if after == before:
+            return ChangeOutcome(measure)
+        from isi.measures.revisions import propose
+
+        revision = propose(measure, before=before, after=after, author=actor, source=source)
+        return ChangeOutcome(measure, revision, judgement.warnings if judgement else ())
     # Compare-and-set on the version: a concurrent writer that slipped past the row lock
     # (SQLite has none) makes this update match no row.
     # Rule 2: a person's edit is a review (not a system write, not a succession by coordination).
@@ -223,7 +351,7 @@ def measure_update(
     measures_changed([measure.pk])
     for hook in AFTER_UPDATE_HOOKS:
         hook(measure, actor, source)
-    return measure
+    return ChangeOutcome(measure, None, judgement.warnings if judgement else ())
 
 
 def _set_archived(

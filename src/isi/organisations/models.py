@@ -41,6 +41,11 @@ class Organisation(models.Model):
     # Created by an import without a registry entry: someone should look at it.
     needs_review = models.BooleanField(_("zu prüfen"), default=False)
     dissolved_on = models.DateField(_("aufgelöst am"), null=True, blank=True)
+    # Four eyes, chosen per ministry: every change to a released measure it (or an agency below
+    # it) owns waits for a second person's release (isi.measures.revisions).
+    second_release = models.BooleanField(
+        _("Änderungen veröffentlichter Maßnahmen brauchen eine zweite Freigabe"), default=False
+    )
 
     class Meta:
         verbose_name = _("Organisation")

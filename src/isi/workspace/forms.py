@@ -1,12 +1,15 @@
 """The measure form: the measure's fields, its Erfolgskontrolle inline, judged by the Leitfaden's rules.
 
-The rules (``isi.measures.rules``) run on ``MeasureFacts`` built directly from the cleaned data;
-violations of severity "error" become field errors (the user's input stays), warnings are kept in
-``form.warnings`` and shown without blocking.
+The form maps its input onto the write service's ``changes`` (``changes()``) and nothing else.
+The rules are judged by ``isi.measures.judgement`` – the module the write service itself uses –
+on the measure as it would be after the change, so the form shows the same blocking errors the
+service would refuse with, as field errors (the user's input stays); warnings are kept in
+``form.warnings`` and shown without blocking. The service judges again when it writes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -14,11 +17,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from isi.catalog.models import TargetGroup
 from isi.core.forms import GermanDateField, GermanDecimalField
 from isi.core.parsing import is_int
+from isi.measures.judgement import judge_change
 from isi.measures.models import Evaluation, Measure, MeasureOrganisation
-from isi.measures.rules import ERROR, MeasureFacts, TargetGroupRef, Violation, check_measure
+from isi.measures.rules import Violation
 from isi.measures.services import OrganisationRole
 from isi.organisations.models import Organisation
 
@@ -248,55 +251,6 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
             shown.append((str(_("Beteiligte Organisationen")), names or "–"))
         return shown
 
-    def facts(self, data: dict[str, Any]) -> MeasureFacts:
-        """The rules' facts from the cleaned data (no unsaved model needed)."""
-        owner = data.get("owner")
-        level = data.get("level")
-        component = data.get("component")
-        groups = data.get("target_groups") or []
-        programmes = data.get("funding_programmes") or []
-        state = data.get("eval_state") or None
-        return MeasureFacts(
-            title=data.get("title") or "",
-            summary=data.get("summary") or "",
-            status=data.get("status") or Measure.Status.UNKNOWN,
-            start_date=data.get("start_date"),
-            end_date=data.get("end_date"),
-            budget_eur=data.get("budget_eur"),
-            owner_key=owner.key if owner else None,
-            owner_name=owner.name if owner else "",
-            owner_is_ressort=owner.is_ressort if owner else False,
-            level_key=level.key if level else None,
-            is_new=self.is_new,
-            similar_measure_ids=tuple(self.similar_ids),
-            similar_measures_reason=data.get("similar_measures_reason") or "",
-            regular_system_reason=data.get("regular_system_reason") or "",
-            target_groups=frozenset(
-                TargetGroupRef(g.key, g.kind) for g in groups if isinstance(g, TargetGroup)
-            ),
-            status_independence_reason=data.get("status_independence_reason") or "",
-            imposes_obligation=bool(data.get("imposes_obligation")),
-            obligation_control=data.get("obligation_control") or "",
-            obligation_sanction=data.get("obligation_sanction") or "",
-            offer_type=data.get("offer_type") or "",
-            component_key=component.key if component else None,
-            complementary_need=data.get("complementary_need") or "",
-            evaluation_state=state,
-            evaluation_method=data.get("eval_method") or "",
-            evaluation_effort_note=data.get("eval_effort_note") or "",
-            evaluation_due_date=data.get("eval_due_date"),
-            is_model_project=bool(data.get("is_model_project")),
-            test_phase_start=data.get("test_phase_start"),
-            test_phase_end=data.get("test_phase_end"),
-            scale_decision=data.get("scale_decision") or "",
-            publication=data.get("publication") or Measure.Publication.DRAFT,
-            was_released=bool(self.instance.pk) and self.instance.publication == Measure.Publication.RELEASED,
-            archived=self.instance.archived_at is not None if self.instance.pk else False,
-            last_reviewed_at=self.instance.last_reviewed_at if self.instance.pk else timezone.localdate(),
-            funding_note=data.get("funding_note") or "",
-            funding_programme_keys=frozenset(p.key for p in programmes),
-        )
-
     def _form_field(self, violation: Violation) -> str | None:
         name = violation.field
         if name.startswith("evaluation."):
@@ -309,23 +263,29 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         if self.errors:
             return data
-        # The rules judge the whole measure: locked fields count with their current values.
-        judged = dict(data)
-        if self.instance.pk:
-            for name in self.locked & set(MEASURE_FIELDS):
-                judged[name] = getattr(self.instance, name)
-        for found in check_measure(self.facts(judged), today=self.today):
-            if found.severity == ERROR:
-                self.rule_errors.append(found)
-                field = self._form_field(found)
-                message = found.message("de")
-                if field is not None and field in data:
-                    self.add_error(field, message)
-                else:
-                    self.add_error(None, message)
-            else:
-                self.warnings.append(found)
+        # Locked fields are not in changes(): the measure's current values count.
+        judgement = judge_change(
+            self.instance if self.instance.pk else None,
+            self.changes(),
+            today=self.today,
+            similar_measure_ids=tuple(self.similar_ids),
+        )
+        self.add_rule_violations(judgement.blocking)
+        self.warnings.extend(judgement.warnings)
         return data
+
+    def add_rule_violations(self, violations: Iterable[Violation]) -> None:
+        """Show blocking rule violations (from the judgement or the service's `RulesBroken`)."""
+        for found in violations:
+            if found in self.rule_errors:
+                continue
+            self.rule_errors.append(found)
+            field = self._form_field(found)
+            message = found.message("de")
+            if field is not None and field in self.cleaned_data:
+                self.add_error(field, message)
+            else:
+                self.add_error(None, message)
 
     def full_clean(self) -> None:
         super().full_clean()

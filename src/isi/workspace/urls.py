@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from isi.workspace import listing, start, views
+from isi.workspace import listing, revisions, start, views
 
 app_name = "workspace"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -21,4 +21,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("massnahmen/<int:pk>/archiv/", views.measure_archive_view, name="measure_archive"),
     path("verlauf/<str:object_type>/<int:object_id>/", views.object_history, name="object_history"),
+    path("freigaben/", revisions.revision_list, name="revision_list"),
+    path("freigaben/<int:pk>/", revisions.revision_detail, name="revision_detail"),
 ]

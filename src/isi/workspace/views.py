@@ -31,16 +31,18 @@ from isi.core.parsing import parse_int, parse_ints
 from isi.core.submit import announces_save, once_per_token
 from isi.measures.facts import facts_from_measure
 from isi.measures.history import diff_snapshots, measure_namer, model_labels, snapshot_to_changes
+from isi.measures.judgement import judge_change
 from isi.measures.models import Measure
 from isi.measures.rules import check_measure, review_due
 from isi.measures.selectors import measures_with_details
 from isi.measures.services import (
     ChangeNotPermitted,
+    RulesBroken,
     StaleVersion,
     measure_archive,
+    measure_change,
     measure_create,
     measure_unarchive,
-    measure_update,
 )
 from isi.organisations.models import Organisation
 from isi.workspace import listing
@@ -279,7 +281,11 @@ def measure_create_view(request: HttpRequest) -> HttpResponse:
             if not can_create_measure(request.user, owner):
                 return _forbidden(request, f"measure create owner={owner.pk}")
             try:
-                measure = measure_create(fields=form.changes(), actor=request.user, source=SOURCE)
+                measure = measure_create(
+                    fields=form.changes(), actor=request.user, source=SOURCE, similar_measure_ids=close
+                )
+            except RulesBroken as exc:
+                form.add_rule_violations(exc.violations)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -302,6 +308,16 @@ def measure_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/measure_form.html", context, status=200)
 
 
+def _draft_owner_id(request: HttpRequest) -> int | None:
+    """The owner chosen in the draft, else the one ministry the user can create measures for."""
+    owners = ownable_organisations(request.user)
+    chosen = _int_or_none(request.GET.get("owner", ""))
+    if chosen is not None and owners.filter(pk=chosen).exists():
+        return chosen
+    only = list(owners.values_list("pk", flat=True)[:2])
+    return only[0] if len(only) == 1 else None
+
+
 @staff_required
 @require_http_methods(["GET"])
 def similar_check(request: HttpRequest) -> HttpResponse:
@@ -321,6 +337,8 @@ def similar_check(request: HttpRequest) -> HttpResponse:
             goals=check.cleaned_data.get("goals", "") if check.is_valid() else "",
             area_ids=_ints(request.GET.getlist("areas")),
             target_group_ids=_ints(request.GET.getlist("target_groups")),
+            # The draft's ministry: its own similar measures are flagged as possible double entries.
+            owner_id=_draft_owner_id(request),
         )
         if (title or summary)
         else []
@@ -358,7 +376,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             version = form.cleaned_data.get("version") or 0
             try:
                 with transaction.atomic():
-                    measure_update(
+                    outcome = measure_change(
                         measure_id=pk,
                         expected_version=version,
                         changes=form.changes(),
@@ -382,9 +400,16 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             except ChangeNotPermitted as exc:
                 return _forbidden(request, f"measure#{pk} fields={','.join(exc.fields)}")
+            except RulesBroken as exc:
+                form.add_rule_violations(exc.violations)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                if outcome.revision is not None:
+                    # Not the owning side: the change waits for the owner's release.
+                    return HttpResponseRedirect(
+                        reverse("workspace:revision_detail", args=[outcome.revision.pk])
+                    )
                 return HttpResponseRedirect(reverse("workspace:measure_detail", args=[pk]))
     elif (draft := load_draft(request)) is not None:
         form = MeasureForm(draft, instance=measure, owners=owners, locked=locked)
@@ -421,27 +446,46 @@ def measure_restore(request: HttpRequest, pk: int, record_id: int) -> HttpRespon
         measure_snapshot(measure), record.after, labels=model_labels(Measure), namer=measure_namer()
     )
     preview = [change for change in preview if change.field != "archived"]
+    changes = snapshot_to_changes(record.after)
+    # Shown before the click: the old state may break a rule that has come in since.
+    rule_errors = list(judge_change(measure, changes, today=timezone.localdate()).blocking)
     error = ""
+    status = 200
     if request.method == "POST":
         try:
-            measure_update(
+            outcome = measure_change(
                 measure_id=pk,
                 expected_version=_posted_version(request),
-                changes=snapshot_to_changes(record.after),
+                changes=changes,
                 actor=request.user,
                 source=SOURCE,
             )
         except StaleVersion:
             error = _("Die Maßnahme wurde inzwischen geändert. Bitte prüfen Sie die Vorschau erneut.")
             measure = _visible_measure(request, pk)
+            status = 409
         except ChangeNotPermitted as exc:
             error = str(exc)
+            status = 409
+        except RulesBroken as exc:
+            error = _("Dieser Stand verstößt gegen Regeln; er wurde nicht wiederhergestellt.")
+            rule_errors = exc.violations
+            status = 422
         except ValidationError as exc:
             error = "; ".join(exc.messages)
+            status = 409
         else:
+            if outcome.revision is not None:
+                return HttpResponseRedirect(reverse("workspace:revision_detail", args=[outcome.revision.pk]))
             return HttpResponseRedirect(reverse("workspace:measure_detail", args=[pk]) + "#verlauf")
-    context = {"measure": measure, "record": record, "preview": preview, "error": error}
-    return render(request, "workspace/measure_restore.html", context, status=409 if error else 200)
+    context = {
+        "measure": measure,
+        "record": record,
+        "preview": preview,
+        "error": error,
+        "rule_errors": [violation.message("de") for violation in rule_errors],
+    }
+    return render(request, "workspace/measure_restore.html", context, status=status)
 
 
 @announces_save
