@@ -141,16 +141,5 @@ def test_axe_oracle_reports_real_violations(axe_page: Page) -> None:
     assert {"label", "html-has-lang"} <= ids
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "auswerten=1&nationality=third_country&status=asylum_good_prospects",  # result
-        "auswerten=1&entry_date=2099-01-01&months_permitted_stay=-3",  # validation error
-    ],
-)
-def test_finder_result_and_error_have_no_wcag_violations(
-    live_server: LiveServer, axe_page: Page, small_world: Measure, query: str
-) -> None:
-    axe_page.goto(f"{live_server.url}/angebotsfinder/?{query}")
-    assert axe_page.locator(".finder-result, #error-summary").count() >= 1
-    assert axe_violations(axe_page) == []
+# The offer finder's pages (every step, errors, check page, result, in all its languages) are
+# checked with axe in tests/browser/test_finder.py.

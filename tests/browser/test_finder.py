@@ -62,19 +62,27 @@ def answer_by_keyboard(page: Page, step: str) -> None:
     if step == "herkunftsland":
         page.locator("select[name=antwort]").focus()
         page.keyboard.press("Home")
-        page.locator("select[name=antwort]").select_option(value)  # a select takes typed keys too
+        while page.locator("select[name=antwort]").input_value() != value:
+            page.keyboard.press("ArrowDown")  # a closed select moves through its options
     else:
         page.locator(f"input[name=antwort][value='{value}']").focus()
         page.keyboard.press("Space")
+    # Tab on to the button and press Enter, as a keyboard user does.
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type === 'submit'"):
+            break
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
 
-def run_through(page: Page, base: str, check: Any = None) -> None:
-    page.goto(base + "/angebotsfinder/")
+def run_through(page: Page, base: str, check: Any = None, lang: str = "") -> None:
+    """Go through the finder by keyboard; ``lang`` is a language prefix ("ar") or "" for German."""
+    prefix = f"/{lang}" if lang else ""
+    page.goto(base + prefix + "/angebotsfinder/")
     if check:
         check(page)
-    page.get_by_role("button", name="Jetzt beginnen").focus()
+    page.locator("form.finder-actions button[type=submit]").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     for _ in range(12):
@@ -84,13 +92,13 @@ def run_through(page: Page, base: str, check: Any = None) -> None:
             check(page)
         step = page.url.rstrip("/").rsplit("/", 1)[-1]
         answer_by_keyboard(page, step)
-    expect(page).to_have_url(base + "/angebotsfinder/pruefen/")
+    expect(page).to_have_url(base + prefix + "/angebotsfinder/pruefen/")
     if check:
         check(page)
-    page.get_by_role("link", name="Ergebnis anzeigen").focus()
+    page.locator(".finder a.kern-btn--primary").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    expect(page.locator("h1")).to_have_text("Ihr Ergebnis")
+    expect(page.locator("h1#result-title")).to_be_visible()
     if check:
         check(page)
 
@@ -127,7 +135,8 @@ def test_a_step_with_an_error_has_no_wcag_violations(live_server: LiveServer, ph
 def test_every_finder_page_reflows_without_horizontal_scrolling(
     live_server: LiveServer, browser: Browser, width: int, spacing: bool
 ) -> None:
-    context = browser.new_context(locale="de-DE", viewport={"width": width, "height": 640})
+    # bypass_csp only so that the test can inject the text-spacing style sheet.
+    context = browser.new_context(locale="de-DE", viewport={"width": width, "height": 640}, bypass_csp=True)
     page = context.new_page()
 
     def check(page: Page) -> None:
@@ -137,5 +146,30 @@ def test_every_finder_page_reflows_without_horizontal_scrolling(
 
     try:
         run_through(page, live_server.url, check)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "direction"), [("ar", "rtl"), ("uk", "ltr"), ("fa", "rtl"), ("ru", "ltr"), ("tr", "ltr")]
+)
+def test_in_the_finders_languages_on_a_320_px_phone(
+    live_server: LiveServer, browser: Browser, lang: str, direction: str
+) -> None:
+    """Arabic and Persian right to left, the others left to right: no axe finding, no horizontal
+    scrolling, on every page of a keyboard-only run."""
+    context = browser.new_context(locale=lang, viewport={"width": 320, "height": 640}, bypass_csp=True)
+    page = context.new_page()
+
+    def check(page: Page) -> None:
+        assert page.locator("html").get_attribute("lang") == lang
+        assert page.locator("html").get_attribute("dir") == direction
+        assert overflow(page) <= 0, (page.url, overflow(page))
+        violations = axe_violations(page)
+        assert violations == [], (page.url, json.dumps(violations, indent=1))
+
+    try:
+        run_through(page, live_server.url, check, lang=lang)
+        expect(page.locator(".finder-result.eligible")).to_have_count(2)
     finally:
         context.close()

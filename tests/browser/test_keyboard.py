@@ -59,17 +59,4 @@ def test_search_by_keyboard_only(live_server: LiveServer, page: Page, measures: 
     expect(page.locator("h1")).to_have_text("Berufssprachkurse für Pflegekräfte")
 
 
-def test_finder_by_keyboard_only(live_server: LiveServer, page: Page) -> None:
-    page.goto(live_server.url + "/angebotsfinder/")
-    tab_to(page, "el.name === 'nationality'")
-    # Arrow keys move within a radio group: "Deutsch" → "EU" → "außerhalb der EU".
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")
-    tab_to(page, "el.name === 'status'")
-    status_choice = page.locator("input[name=status][value=asylum_good_prospects]")
-    while not status_choice.is_checked():
-        page.keyboard.press("ArrowDown")
-    tab_to(page, "el.type === 'submit' && el.closest('.finder-form') !== null", limit=200)
-    page.keyboard.press("Enter")
-    expect(page.locator(".finder-result").first).to_contain_text("Integrationskurs")
-    expect(page.locator(".finder-result.eligible").first).to_be_visible()
+# The offer finder by keyboard alone: tests/browser/test_finder.py (one question per page).
