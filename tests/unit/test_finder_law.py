@@ -32,7 +32,9 @@ BSK = "job_language_course"
 RULE_FILE = Path(__file__).resolve().parents[2] / "src" / "isi" / "finder" / "data" / "eligibility.json"
 
 
-def judge(offer: str, today: date = TODAY, **answers: Any) -> OfferResult:
+def judge(offer: str, **answers: Any) -> OfferResult:
+    """The result for one offer on ``on`` (default ``TODAY``); the answers must be valid."""
+    today: date = answers.pop("on", TODAY)
     checked, errors = validate_answers(answers, today=today)
     assert errors == []
     return {r.offer: r for r in evaluate(checked, today=today)}[offer]
@@ -42,7 +44,7 @@ def text(result: OfferResult, lang: str = "de") -> str:
     return " ".join(result.reasons_en if lang == "en" else result.reasons_de)
 
 
-ADULT = {"in_school": False, "sufficient_german": False}
+ADULT: dict[str, Any] = {"in_school": False, "sufficient_german": False}
 
 
 # --- the rule book ---------------------------------------------------------------------------
@@ -161,9 +163,13 @@ def test_asylum_seekers_from_a_safe_country_of_origin_are_not_admitted(country: 
 
 
 def test_georgia_became_safe_on_23_december_2023() -> None:
-    answers = {"nationality": "third_country", "status": "asylum_good_prospects", "country_of_origin": "GE"}
-    assert judge(IK, date(2023, 12, 22), **answers).eligible is True
-    assert judge(IK, date(2023, 12, 23), **answers).eligible is False
+    answers: dict[str, Any] = {
+        "nationality": "third_country",
+        "status": "asylum_good_prospects",
+        "country_of_origin": "GE",
+    }
+    assert judge(IK, on=date(2023, 12, 22), **answers).eligible is True
+    assert judge(IK, on=date(2023, 12, 23), **answers).eligible is False
 
 
 def test_asylum_seeker_who_says_safe_country_is_not_admitted() -> None:
@@ -234,7 +240,7 @@ def test_job_course_each_activity_of_4_1_deufoev(position: int, activity: str) -
 
 
 def test_job_course_for_asylum_seekers_regardless_of_prospects_but_not_from_safe_country() -> None:
-    base = {"nationality": "third_country", "status": "asylum_unclear_prospects",
+    base: dict[str, Any] = {"nationality": "third_country", "status": "asylum_unclear_prospects",
             "needs_language_qualification": True, "registered_with_employment_agency": True}  # fmt: skip
     assert judge(BSK, **base, country_of_origin="AF").eligible is True
     assert "§ 45a Abs. 2 AufenthG" in text(judge(BSK, **base, country_of_origin="AF"))

@@ -78,8 +78,8 @@ class Step:
                 for key, answer in option.sets.items():
                     result[key] = answer if option.value in chosen else False
             return result
-        option = self.option(value if isinstance(value, str) else (value[0] if value else ""))
-        return dict(option.sets) if option is not None else {}
+        chosen_option = self.option(value if isinstance(value, str) else (value[0] if value else ""))
+        return dict(chosen_option.sets) if chosen_option is not None else {}
 
     def accepts(self, value: str | list[str]) -> bool:
         """Whether a page answer fits: one known option (or "don't know"); for check boxes one or
