@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from isi.accounts.models import User
 from isi.catalog.models import Level
 from isi.core.models import ChangeRecord
-from isi.measures.models import Measure, MeasureOrganisation
+from isi.measures.models import Evaluation, Measure, MeasureOrganisation
 from isi.measures.services import measure_update
 from isi.organisations.models import Organisation
 from isi.rounds import services
@@ -44,14 +44,18 @@ def make_user(username: str, role: str, org_key: str | None) -> User:
 
 
 def make_measure(
-    title: str, owner: str, *, implementer: str | None = None, archived: bool = False
+    title: str, owner: str, *, implementer: str | None = None, archived: bool = False, valid: bool = True
 ) -> Measure:
+    """A measure; `valid`: it meets the rules (classified, Erfolgskontrolle), so it can be confirmed."""
     measure = Measure.objects.create(
         title=title,
         owner=org(owner),
         level=Level.objects.get(key="bund"),
         archived_at=timezone.now() if archived else None,
+        **({"offer_type": "complementary", "complementary_need": "Beratung vor Ort"} if valid else {}),
     )
+    if valid:
+        Evaluation.objects.create(measure=measure, state="planned", method="Befragung")
     if implementer:
         MeasureOrganisation.objects.create(measure=measure, organisation=org(implementer), role="responsible")
     return measure
@@ -160,6 +164,23 @@ def test_others_cannot_confirm_a_bmas_measure(
     assert not ChangeRecord.objects.filter(object_id=measure.pk, source__startswith="round_review").exists()
 
 
+def test_confirm_of_a_measure_with_a_blocking_error_is_refused_naming_the_rule(
+    people: dict[str, User], measures: dict[str, Measure]
+) -> None:
+    """Issue 15: "Unverändert bestätigen" accepted a measure with a blocking rule error."""
+    broken = make_measure("Ohne Erfolgskontrolle", "bmi", valid=False)
+    round = open_round(people)
+    with pytest.raises(services.RoundRulesBroken) as refused:
+        services.confirm_measure(round=round, measure=broken, actor=people["bmi"])
+    assert any("Regel 7" in message for message in refused.value.messages)
+    assert "Regel 6" in str(refused.value)
+    item = round.items.get(measure_key=broken.pk)
+    assert item.status == RoundItem.Status.PENDING and item.reviewed_at is None
+    broken.refresh_from_db()
+    assert broken.last_reviewed_at is None
+    assert not ChangeRecord.objects.filter(object_id=broken.pk, source__startswith="round_review").exists()
+
+
 def test_confirm_in_a_closed_round_is_refused(people: dict[str, User], measures: dict[str, Measure]) -> None:
     round = open_round(people)
     services.close_round(round=round, actor=people["koordination"])
@@ -241,7 +262,7 @@ def test_compare_two_rounds_per_ministry_and_overall(
 
 def test_progress_and_todo(people: dict[str, User], measures: dict[str, Measure]) -> None:
     round = open_round(people)
-    services.confirm_measure(round=round, measure=measures["bamf"], actor=people["bmi"])
+    services.confirm_measure(round=round, measure=measures["bmi"], actor=people["bmi"])
     rows = {p.ministry: p for p in progress_by_ministry(round)}
     assert (rows[org("bmi").name].done, rows[org("bmi").name].total) == (1, 2)
     assert rows[org("bmi").name].percent == 50

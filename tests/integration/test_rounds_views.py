@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from isi.accounts.models import User
 from isi.catalog.models import Level
-from isi.measures.models import Measure, MeasureOrganisation
+from isi.measures.models import Evaluation, Measure, MeasureOrganisation
 from isi.organisations.models import Organisation
 from isi.rounds import services
 from isi.rounds.models import ReportingRound, RoundItem
@@ -53,7 +53,15 @@ def world() -> World:
                 username=name, password="x", role=role, organisation=org(org_key) if org_key else None
             )
     bund = Level.objects.get(key="bund")
-    bmi_measure = Measure.objects.create(title="Integrationskurs", owner=org("bmi"), level=bund)
+    bmi_measure = Measure.objects.create(
+        title="Integrationskurs",
+        owner=org("bmi"),
+        level=bund,
+        offer_type="complementary",
+        complementary_need="Beratung vor Ort",
+    )
+    # Meets the rules, so "unverändert bestätigen" is accepted (a measure with a blocking error is not).
+    Evaluation.objects.create(measure=bmi_measure, state="planned", method="Befragung")
     MeasureOrganisation.objects.create(measure=bmi_measure, organisation=org("bamf"), role="responsible")
     bmas_measure = Measure.objects.create(title="Berufssprachkurse", owner=org("bmas"), level=bund)
     coordination = User.objects.get(username="koordination")
@@ -248,6 +256,16 @@ def test_todo_confirm_flow_for_bmi(world: World) -> None:
     page = client.get(reverse("rounds:todo")).content.decode()
     assert "ist bestätigt" in page and "Alle Ihre Maßnahmen sind bestätigt" in page
     assert "1 von 1 erledigt (100 %)" in page
+
+
+def test_confirm_of_a_measure_breaking_a_rule_is_refused_with_the_rule_named(world: World) -> None:
+    Evaluation.objects.filter(measure=world.bmi_measure).delete()
+    client = client_for("bmi")
+    response = client.post(reverse("rounds:confirm", args=[world.open_round.pk, world.bmi_measure.pk]))
+    assert response.status_code == 302
+    page = client.get(reverse("rounds:todo")).content.decode()
+    assert "erst die Regelverstöße beheben" in page and "Regel 7" in page
+    assert world.open_round.items.get(measure_key=world.bmi_measure.pk).status == "pending"
 
 
 def test_confirm_needs_csrf(world: World) -> None:

@@ -402,3 +402,41 @@ def measure_unarchive(
     return _set_archived(
         measure_id=measure_id, expected_version=expected_version, archive=False, actor=actor, source=source
     )
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+@transaction.atomic
+def measure_confirm_reviewed(*, measure_id: int, when: Any, actor: Any, source: str) -> Measure:
+    """The owning side confirms the measure is still correct (a round's "unverändert bestätigen").
+
+    "Still correct" vouches for the whole measure, so every blocking error of the rules and the
+    plausibility checks refuses the confirmation (`RulesBroken`, naming the rules), not only
+    errors a change would touch. Sets the date of the last review and records it; the version
+    stays, because a review changes no content (the rounds tell edits from confirmations by the
+    version, and an edit form opened before the confirmation must still save).
+    """
+    measure = Measure.objects.select_for_update().get(pk=measure_id)
+    judgement = judge_change(measure, {}, today=timezone.localdate(), strict=True)
+    if judgement.blocking:
+        raise RulesBroken(judgement.blocking, judgement.warnings)
+    before = measure_snapshot(measure) | {"last_reviewed_at": _iso(measure.last_reviewed_at)}
+    Measure.objects.filter(pk=measure.pk).update(last_reviewed_at=when)
+    measure.last_reviewed_at = when
+    record_change(
+        measure,
+        action=ChangeRecord.Action.UPDATE,
+        before=before,
+        after=before | {"last_reviewed_at": _iso(when)},
+        actor=actor,
+        source=source,
+    )
+    return measure
+
+
+def measure_mark_reviewed(*, measure_id: int, when: Any) -> None:
+    """Count an edit that was just recorded as the measure's review (rule 2): date only, no record
+    and no version of its own (the edit has both)."""
+    Measure.objects.filter(pk=measure_id).update(last_reviewed_at=when)

@@ -19,10 +19,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from isi.core.changes import record_change
-from isi.core.models import ChangeRecord
 from isi.measures.models import Measure
 from isi.measures.selectors import measures_with_details
+from isi.measures.services import RulesBroken, measure_confirm_reviewed, measure_mark_reviewed
 from isi.measures.snapshots import measure_snapshot
 from isi.organisations.models import Organisation
 from isi.rounds.compare import RoundComparison, diff_rounds
@@ -146,24 +145,23 @@ def _item_for_update(round: ReportingRound, measure: Measure) -> RoundItem:
     return item
 
 
+class RoundRulesBroken(RoundError):
+    """The measure breaks rules, so it cannot be confirmed as still correct; `messages` name them."""
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+        super().__init__("Nicht bestätigt – erst die Regelverstöße beheben: " + " ".join(messages))
+
+
 def _record_review(measure: Measure, *, when: datetime, actor: Any, round: ReportingRound) -> None:
-    """Set Measure.last_reviewed_at without bumping the version; leave a change record."""
-    before = measure_snapshot(measure) | {"last_reviewed_at": _iso(measure.last_reviewed_at)}
-    Measure.objects.filter(pk=measure.pk).update(last_reviewed_at=when)
+    """Through the write service: refused with the rules named when the measure breaks any."""
+    try:
+        measure_confirm_reviewed(
+            measure_id=measure.pk, when=when, actor=actor, source=f"{REVIEW_SOURCE}:{round.pk}"
+        )
+    except RulesBroken as exc:
+        raise RoundRulesBroken(list(exc.messages)) from exc
     measure.last_reviewed_at = when
-    after = before | {"last_reviewed_at": _iso(when)}
-    record_change(
-        measure,
-        action=ChangeRecord.Action.UPDATE,
-        before=before,
-        after=after,
-        actor=actor,
-        source=f"{REVIEW_SOURCE}:{round.pk}",
-    )
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 @transaction.atomic
@@ -179,12 +177,13 @@ def confirm_measure(
     item = _item_for_update(round, measure)
     now = now or timezone.now()
     measure = measures_with_details(Measure.objects.filter(pk=measure.pk)).get()
+    # First the measure (refused when it breaks a rule), then the item.
+    _record_review(measure, when=now, actor=actor, round=round)
     item.status = RoundItem.Status.CONFIRMED
     item.reviewed_at = now
     item.reviewed_by = actor
     item.note = note.strip()
     item.save(update_fields=["status", "reviewed_at", "reviewed_by", "note"])
-    _record_review(measure, when=now, actor=actor, round=round)
     return item
 
 
@@ -216,30 +215,23 @@ def confirm_measures(
     correct" cannot be said of it – and is returned with the rules it breaks; so is one the actor
     may not confirm or that is not in the round. The others are confirmed as by ``confirm_measure``.
     """
-    from isi.measures.facts import facts_from_measure
-    from isi.measures.rules import check_measure
-
     if not round.is_open:
         raise RoundError("Die Runde ist abgeschlossen.")
     if not measure_ids:
         raise RoundError("Bitte wählen Sie mindestens eine Maßnahme aus.")
     if len(measure_ids) > MAX_BULK_CONFIRM:
         raise RoundError(f"Höchstens {MAX_BULK_CONFIRM} Maßnahmen auf einmal.")
-    today = timezone.localdate(now) if now else timezone.localdate()
     result = BulkConfirmation()
     measures = measures_with_details(Measure.objects.filter(pk__in=measure_ids)).order_by("title", "pk")
     for measure in measures:
-        errors = [
-            v.message("de") for v in check_measure(facts_from_measure(measure), today=today) if v.is_error
-        ]
-        if errors:
-            result.refused.append(RefusedConfirmation(measure.pk, measure.title, errors))
-            continue
+        # The write service judges each confirmation (isi.measures.services.measure_confirm_reviewed).
         try:
             with transaction.atomic():
                 result.confirmed.append(
                     confirm_measure(round=round, measure=measure, actor=actor, note=note, now=now)
                 )
+        except RoundRulesBroken as exc:
+            result.refused.append(RefusedConfirmation(measure.pk, measure.title, exc.messages))
         except RoundError as exc:  # includes RoundPermissionDenied: not theirs to confirm
             result.refused.append(RefusedConfirmation(measure.pk, measure.title, [str(exc)]))
         except ValidationError as exc:  # the write path's own judgement of the confirmation
@@ -271,7 +263,7 @@ def mark_updated(measure: Measure, *, actor: Any = None, now: datetime | None = 
     item.reviewed_at = now
     item.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
     item.save(update_fields=["status", "reviewed_at", "reviewed_by"])
-    Measure.objects.filter(pk=measure.pk).update(last_reviewed_at=now)
+    measure_mark_reviewed(measure_id=measure.pk, when=now)
     return item
 
 
