@@ -204,7 +204,8 @@ def test_csrf_failure_elsewhere_is_the_friendly_page_in_the_kern_layout() -> Non
 def _creating_view(request: HttpRequest) -> HttpResponse:
     if request.POST.get("name") == "":
         return HttpResponse("form with errors", status=200)
-    saved = SavedFilter.objects.create(user=request.user, name=f"f{SavedFilter.objects.count()}", query="")
+    me: Any = request.user
+    saved = SavedFilter.objects.create(user=me, name=f"f{SavedFilter.objects.count()}", query="")
     return HttpResponseRedirect(f"/ergebnis/{saved.pk}/")
 
 

@@ -112,6 +112,27 @@ def test_start_page_names_round_tasks_and_keeps_a_slot_for_releases() -> None:
     assert 'id="start-releases"' in html
 
 
+def test_changes_waiting_for_my_release_are_listed_for_the_owner_only() -> None:
+    from isi.measures.models import PendingRevision
+
+    own = measure("Sprachkurs für Eltern", "bmi")
+    bamf = user("bamf", "agency", "bamf")
+    revision = PendingRevision.objects.create(
+        measure=own,
+        base_version=own.version,
+        before={"title": own.title},
+        proposed={"title": "Sprachkurs für Eltern (neu)"},
+        author=bamf,
+        source="test",
+    )
+    html = client_for(user("referentin", "desk_officer", "bmi")).get(START).content.decode()
+    section = html.split('id="start-releases"')[1].split("</section>")[0]
+    assert reverse("workspace:revision_detail", args=[revision.pk]) in section
+    assert "Sprachkurs für Eltern" in section and "bamf" in section
+    other = client_for(user("kollege", "desk_officer", "bmas")).get(START).content.decode()
+    assert reverse("workspace:revision_detail", args=[revision.pk]) not in other
+
+
 def test_saved_filters_belong_to_their_owner() -> None:
     bmi = user("referentin", "desk_officer", "bmi")
     client = client_for(bmi)

@@ -206,6 +206,11 @@ def _cell(sheet: Any, value: str, *, bold: bool = False) -> Any:
 # --- saved filters -----------------------------------------------------------------------------
 
 
+def _me(request: HttpRequest) -> Any:
+    """The signed-in user (staff_required has made sure there is one)."""
+    return request.user
+
+
 @require_POST
 @staff_required
 def saved_filter_create(request: HttpRequest) -> HttpResponse:
@@ -215,13 +220,13 @@ def saved_filter_create(request: HttpRequest) -> HttpResponse:
     if not name:
         messages.error(request, _("Bitte geben Sie dem Filter einen Namen."))
         return HttpResponseRedirect(target)
-    if SavedFilter.objects.filter(user=request.user).count() >= SAVED_FILTERS_PER_USER:
+    if SavedFilter.objects.filter(user=_me(request)).count() >= SAVED_FILTERS_PER_USER:
         text = _("Sie haben schon %(n)d gespeicherte Filter.") % {"n": SAVED_FILTERS_PER_USER}
         messages.error(request, text)
         return HttpResponseRedirect(target)
     try:
         with transaction.atomic():
-            SavedFilter.objects.update_or_create(user=request.user, name=name, defaults={"query": query})
+            SavedFilter.objects.update_or_create(user=_me(request), name=name, defaults={"query": query})
     except IntegrityError:  # the same name saved twice at once
         pass
     messages.success(request, _("Filter „%(name)s“ gespeichert.") % {"name": name})
@@ -231,7 +236,7 @@ def saved_filter_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_required
 def saved_filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    deleted, _details = SavedFilter.objects.filter(user=request.user, pk=pk).delete()
+    deleted, _details = SavedFilter.objects.filter(user=_me(request), pk=pk).delete()
     if deleted:  # someone else's filter (or a stale page): nothing to say
         messages.success(request, _("Der gespeicherte Filter wurde gelöscht."))
     return HttpResponseRedirect(reverse("workspace:measure_list"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.apps import apps
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from isi.consultations.permissions import can_comment, can_decide
 from isi.coordination.models import ConsolidationProposal
 from isi.coordination.permissions import answering_organisations, visible_proposals
 from isi.measures.facts import facts_from_measure
-from isi.measures.models import Measure
+from isi.measures.models import Measure, PendingRevision
 from isi.measures.permissions import editable_measures_q
 from isi.measures.rules import Violation, check_measure, review_due
 from isi.measures.selectors import measures_with_details
@@ -62,20 +61,9 @@ def needing_attention(user: Any) -> list[Attention]:
     return found
 
 
-def pending_releases(user: Any) -> list[Any] | None:
-    """Changes awaiting this user's release; None while releases (issue 15, point 2) do not exist.
-
-    SLOT: when ``measures.PendingRevision`` exists, list the revisions of the measures this user
-    releases here (the model's own selector, if it offers one, is the right source).
-    """
-    try:
-        model = apps.get_model("measures", "PendingRevision")
-    except LookupError:
-        return None
-    selector = getattr(model.objects, "awaiting", None)
-    if callable(selector):
-        return list(selector(user)[:SHOWN])
-    return None
+def pending_releases(user: Any) -> list[PendingRevision]:
+    """Changes proposed by others (an implementing agency …) that wait for this user's release."""
+    return list(PendingRevision.objects.awaiting(user)[:SHOWN])
 
 
 def round_tasks(user: Any) -> dict[str, Any] | None:
