@@ -16,7 +16,7 @@ from isi.imports.roundtrip.csvio import CsvError, decode_csv, read_csv
 from isi.imports.roundtrip.uploads import CSV, max_columns, max_rows
 from isi.imports.roundtrip.validation import Validation, validate_rows
 from isi.imports.roundtrip.xlsx import Table, WorkbookError, read_workbook
-from isi.measures.services import StaleVersion, measure_update
+from isi.measures.services import RulesBroken, StaleVersion, measure_change
 
 SOURCE = "excel"
 
@@ -135,13 +135,19 @@ def apply_job(job: UploadJob) -> int:
     try:
         with transaction.atomic():
             for planned in fresh.plan:
-                measure_update(
+                # Rows of measures the uploader only implements become proposals for the owner's
+                # release (isi.measures.revisions), like the same edit in the form.
+                measure_change(
                     measure_id=planned.measure_id,
                     expected_version=planned.version,
                     changes=planned.changes,
                     actor=job.user,
                     source=SOURCE,
                 )
+    except RulesBroken as exc:
+        raise ApplyRefused(
+            "Eine Zeile verstößt gegen Regeln: " + " ".join(exc.messages) + " Es wurde nichts übernommen."
+        ) from exc
     except StaleVersion as exc:
         raise ApplyRefused(
             f"„{exc.measure.title}“ wurde gerade von jemand anderem geändert "

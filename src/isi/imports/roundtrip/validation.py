@@ -7,7 +7,6 @@ The result is JSON (stored as the preview) plus the plan the apply step hands to
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,10 +37,9 @@ from isi.imports.roundtrip.columns import (
     normalise_text,
     parse_cell,
 )
-from isi.measures.facts import facts_from_measure
+from isi.measures.judgement import judge_change
 from isi.measures.models import Measure
 from isi.measures.permissions import forbidden_measure_fields
-from isi.measures.rules import TargetGroupRef, check_measure
 
 Progress = Callable[[int, int], None]
 EVALUATION_BY_FIELD = {column.field: column for column in EVALUATION_COLUMNS}
@@ -84,26 +82,6 @@ def _shown_parsed(column: Column, value: Any) -> str:
     if column.kind == "decimal":
         return format_decimal_de(value) or "(leer)"
     return _shown(value)
-
-
-def _facts_with(measure: Measure, changes: dict[str, Any]) -> Any:
-    facts = facts_from_measure(measure)
-    replaced: dict[str, Any] = {}
-    for name, value in changes.items():
-        if name == "evaluation":
-            replaced["evaluation_state"] = value["state"]
-            replaced["evaluation_method"] = value["method"]
-            replaced["evaluation_effort_note"] = value["effort_note"]
-            replaced["evaluation_due_date"] = value["due_date"]
-        elif name == "target_groups":
-            replaced["target_groups"] = frozenset(TargetGroupRef(tg.key, tg.kind) for tg in value)
-        elif name == "component":
-            replaced["component_key"] = value.key if value is not None else None
-        elif name == "funding_programmes":
-            replaced["funding_programme_keys"] = frozenset(p.key for p in value)
-        elif name in {f.name for f in dataclasses.fields(facts)}:
-            replaced[name] = value
-    return dataclasses.replace(facts, **replaced)
 
 
 def _column_name(field_name: str) -> str:
@@ -471,19 +449,16 @@ def _validate_row(
             )
         )
     if changes and not entry["errors"]:
-        before = {
-            (v.rule, v.field) for v in check_measure(facts_from_measure(measure), today=today) if v.is_error
-        }
-        for violation in check_measure(_facts_with(measure, changes), today=today):
-            if violation.is_error and (violation.rule, violation.field) not in before:
-                rule_column = _column_name(violation.field)
-                entry["errors"].append(
-                    _error(
-                        number,
-                        rule_column,
-                        f"Regel {violation.rule_number} ({violation.rule})",
-                        violation.message_de,
-                    )
+        # The write service's own judgement (isi.measures.judgement), as a preview per row.
+        for violation in judge_change(measure, changes, today=today).blocking:
+            rule_column = _column_name(violation.field)
+            entry["errors"].append(
+                _error(
+                    number,
+                    rule_column,
+                    f"Regel {violation.rule_number} ({violation.rule})",
+                    violation.message_de,
                 )
+            )
     planned = Planned(measure.pk, version, changes) if changes and not entry["errors"] else None
     return entry, planned
