@@ -142,7 +142,7 @@ def test_xlsx_export_has_numbers_sheets_and_no_formulas(world: World) -> None:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Anzahl", "Mittel", "Lücken"]
+    assert workbook.sheetnames == ["Anzahl", "Mittel", "Lücken", "ohne Zuordnung"]
     sheet = workbook["Anzahl"]
     header = [c.value for c in sheet[2]]
     assert header[:4] == ["Zielgruppe", "Bund", "Land", "Kommune"]

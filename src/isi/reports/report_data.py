@@ -22,10 +22,11 @@ from isi.coordination.selectors import confirmed_overlaps, open_proposals
 from isi.core.models import ChangeRecord
 from isi.core.visibility import Labeller
 from isi.measures.models import Measure, MeasureQuerySet
+from isi.measures.services import field_label
 from isi.monitoring.evaluation.selectors import evaluation_overview
 from isi.organisations.models import Organisation
 from isi.reports.coverage import Dimension, Gap
-from isi.reports.coverage_export import count_table, gap_table
+from isi.reports.coverage_export import completeness_text, count_table, gap_table, unclassified_table
 from isi.reports.selectors import coverage_matrix
 from isi.reports.tables import Column, Kind, Table
 from isi.rounds.selectors import closed_rounds
@@ -139,9 +140,43 @@ def measures_section(measures: MeasureQuerySet) -> Section:
             Fact(_("davon freigegeben"), released),
             Fact(_("davon Entwurf"), len(active) - released),
             Fact(_("archiviert"), measures.filter(archived_at__isnull=False).count()),
+            Fact(_("ohne Angabe zum Status"), by_status[Measure.Status.UNKNOWN]),
         ],
         tables=[status_table, ministry_table, level_table],
+        notes=[
+            _(
+                "Ohne Angabe zum Status sind %(count)s von %(total)s Maßnahmen; die Zählung nach Status "
+                "sagt über sie nichts. Ressort und Ebene hat jede Maßnahme."
+            )
+            % {"count": by_status[Measure.Status.UNKNOWN], "total": len(active)}
+        ],
     )
+
+
+# Where a change came from when no person made it (ChangeRecord.source), in words.
+SOURCE_LABELS = {
+    "api": "Schnittstelle (API)",
+    "arbeitsbereich": "Arbeitsbereich",
+    "excel": "Excel/CSV-Abgleich",
+    "round_review": "Bestätigung in der Runde",
+    "coordination": "Koordinierung",
+    "kataloge": "Katalogpflege",
+    "freigabe": "Freigabe",
+    "demo": "Demodaten",
+    "generate": "erzeugte Testdaten",
+    "nap-i": "NAP-I-Import",
+}
+
+
+def source_label(source: str) -> str:
+    """A change record's source in words ("round_review:3" → "Bestätigung in der Runde")."""
+    if not source:
+        return "–"
+    key = source.split(":", 1)[0].strip().casefold()
+    for known, label in SOURCE_LABELS.items():
+        if key == known or key.startswith(known):
+            return label
+    return "System"
 
 
 def last_round_start(today: date) -> tuple[date, datetime, str]:
@@ -186,8 +221,10 @@ def changes_section(
             r.created_at,
             labels.label(r.object_id, r.object_repr),
             r.get_action_display(),
-            ", ".join(r.changed_fields()) if r.action == ChangeRecord.Action.UPDATE else "",
-            r.actor.get_username() if r.actor else (r.source or "–"),
+            ", ".join(field_label(name) for name in r.changed_fields())
+            if r.action == ChangeRecord.Action.UPDATE
+            else "",
+            r.actor.get_username() if r.actor else source_label(r.source),
         ]
         for r in records
     ]
@@ -334,27 +371,44 @@ def proposals_section(ministry: Organisation | None, labels: Labeller | None = N
 
 
 def coverage_section(measures: MeasureQuerySet) -> Section:
+    """Gaps only where classification is complete enough (``coverage.MIN_CLASSIFIED_SHARE``)."""
     matrix = coverage_matrix(measures.active(), Dimension.AREAS)
     gaps = matrix.gaps()
+    facts = [
+        Fact(_("Maßnahmen ohne Zielgruppe"), matrix.without_rows),
+        Fact(_("Maßnahmen ohne Bereich"), matrix.without_columns),
+        Fact(_("nach Zielgruppe und Bereich zugeordnet"), matrix.classified_share, Kind.PERCENT),
+    ]
+    if matrix.judges_gaps:
+        facts += [
+            Fact(_("Zellen ohne Maßnahme"), sum(1 for *_, cell in gaps if cell.gap == Gap.EMPTY)),
+            Fact(_("Zellen mit nur einer Maßnahme"), sum(1 for *_, cell in gaps if cell.gap == Gap.THIN)),
+        ]
+        gap_caption = _("Lücken: Zielgruppen und Bereiche ohne oder mit nur einer Maßnahme")
+    else:
+        facts.append(Fact(_("Zellen ohne Aussage (zu viele ohne Zuordnung)"), len(matrix.unknown())))
+        gap_caption = _(
+            "Keine Aussage über Lücken: leere oder schwach besetzte Zellen bei zu vielen "
+            "Maßnahmen ohne Zuordnung"
+        )
     return Section(
         "abdeckung",
         _("Abdeckungslücken"),
         _("Abdeckung"),
-        facts=[
-            Fact(_("Zellen ohne Maßnahme"), sum(1 for *_, cell in gaps if cell.gap == Gap.EMPTY)),
-            Fact(_("Zellen mit nur einer Maßnahme"), sum(1 for *_, cell in gaps if cell.gap == Gap.THIN)),
-        ],
+        facts=facts,
         tables=[
-            gap_table(
-                matrix, _("Lücken: Zielgruppen und Bereiche ohne oder mit nur einer Maßnahme"), _("Bereich")
-            ),
+            gap_table(matrix, gap_caption, _("Bereich")),
             count_table(matrix, _("Maßnahmen je Zielgruppe und Bereich")),
+            unclassified_table(
+                matrix, _("Maßnahmen ohne Zielgruppe oder ohne Bereich, die zur Zelle gehören könnten")
+            ),
         ],
         notes=[
+            completeness_text(matrix, _("Zielgruppe"), _("Bereich")),
             _(
                 "Eine Maßnahme zählt in jeder Zelle, zu der sie gehört; die Summen zählen jede Maßnahme "
                 "nur einmal. Mittel werden nicht aufgeteilt."
-            )
+            ),
         ],
     )
 
@@ -423,6 +477,7 @@ def evaluation_section(ministry: Organisation | None, today: date, labels: Label
             Fact(_("Maßnahmen"), overview.total_measures),
             Fact(_("mit Planung der Erfolgskontrolle"), overview.with_plan),
             Fact(_("Anteil mit Planung"), overview.share_with_plan, Kind.PERCENT),
+            Fact(_("ohne Eintrag zur Erfolgskontrolle"), overview.total_measures - overview.with_plan),
             Fact(_("überfällig"), overview.overdue_count),
             Fact(_("Modellprojekte ohne Entscheidung"), overview.undecided_count),
         ],

@@ -20,6 +20,7 @@ from django.utils.translation import override
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from isi.core.numbers import format_percent, rounded_share
 from isi.core.spreadsheets import spreadsheet_safe
 
 
@@ -85,9 +86,7 @@ def german(value: Any, kind: Kind = Kind.TEXT) -> str:
         return "–"
     with override("de"):
         if kind == Kind.PERCENT:
-            return (
-                formats.number_format(Decimal(str(value)) * 100, 1, use_l10n=True, force_grouping=True) + " %"
-            )
+            return format_percent(value)  # the one rounding of every percentage (half up)
         if kind == Kind.MONEY:
             return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
         if kind == Kind.INT or (isinstance(value, int) and not isinstance(value, bool)):
@@ -105,6 +104,8 @@ def xlsx_value(value: Any, kind: Kind) -> Any:
     """Numbers stay numbers, dates stay dates; text is neutralised against formula injection."""
     if value is None:
         return None
+    if kind == Kind.PERCENT and isinstance(value, int | float | Decimal):
+        return rounded_share(value)  # rounded as the PDF rounds it; Excel shows it as "0.0%"
     if kind in (Kind.INT, Kind.MONEY, Kind.PERCENT):
         return value if isinstance(value, int | float | Decimal) else spreadsheet_safe(str(value))
     if kind == Kind.DATETIME and isinstance(value, datetime):

@@ -22,7 +22,7 @@ from isi.core.audit import log_denied
 from isi.organisations.models import Organisation
 from isi.reports import permissions, services, tasks
 from isi.reports.coverage import NONE, TOTAL, Dimension, Matrix
-from isi.reports.coverage_export import gap_label, matrix_csv, matrix_xlsx
+from isi.reports.coverage_export import completeness_text, gap_label, matrix_csv, matrix_xlsx
 from isi.reports.forms import OVERALL, ReportRequestForm
 from isi.reports.models import ReportJob
 from isi.reports.selectors import coverage_matrix, coverage_measures, dimension_labels
@@ -108,6 +108,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "dimensions": list(dimension_labels().items()),
             "caption": _caption(dimension),
             "gap_count": len(matrix.gaps()),
+            "unknown_count": len(matrix.unknown()),
+            "completeness": completeness_text(matrix, _("Zielgruppe"), dimension_labels()[dimension]),
         },
     )
 

@@ -17,6 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-unty
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from isi.core.numbers import rounded_share
 from isi.core.spreadsheets import spreadsheet_safe
 from isi.monitoring.evaluation.overview import Coverage, EvaluationOverview
 
@@ -63,7 +64,7 @@ def _cell(sheet: Any, value: Value, *, bold: bool = False) -> Any:
         if isinstance(value, date):
             cell.number_format = "DD.MM.YYYY"
         elif isinstance(value, Percent):
-            cell.value = float(value)
+            cell.value = float(rounded_share(value))  # rounded as the dashboard and the PDF round
             cell.number_format = "0.0%"
     if bold:
         cell.font = Font(bold=True)
