@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -148,14 +149,20 @@ def test_staff_pages_pass_axe(
         assert axe_violations(page) == [], path
 
 
-def test_filter_swap_moves_focus_to_results_heading(
+def test_filter_swap_updates_results_and_leaves_focus_on_the_filter(
     live_server: LiveServer, staff_page: Page, desk_officers: list[User], measure: Measure
 ) -> None:
+    # Issue 15.3: applying a filter must not move focus away from where the person is working;
+    # the results region is a live region, so the new count is announced instead.
     page = staff_page
     sign_in(page, live_server, "referentin")
     page.goto(f"{live_server.url}/arbeitsbereich/")
-    page.locator("details.filter-more summary").click()
-    page.get_by_label("Status").select_option("unknown")
-    heading = page.locator("#list-area h2")
-    expect(heading).to_be_focused(timeout=10000)
-    assert "status=unknown" in page.url
+    page.locator("details.filter-more:not(.list-options) summary").click()
+    status = page.locator("#f-status")  # "Status" is also a column one can choose
+    status.focus()
+    status.select_option("unknown")
+    expect(page).to_have_url(re.compile(r"status=unknown"), timeout=10000)
+    page.wait_for_timeout(300)  # the swap has landed
+    expect(status).to_be_focused()
+    expect(page.locator("#list-area h2")).not_to_be_focused()
+    assert page.locator("#list-area .results").get_attribute("aria-live") == "polite"
