@@ -394,3 +394,38 @@ def test_csrf_failure_is_a_friendly_403() -> None:
     assert_error_page(response, 403, "Formular abgelaufen", "Seite neu")
     english = client.post("/konto/anmelden/", {"username": "a"}, HTTP_ACCEPT_LANGUAGE="en")
     assert_error_page(english, 403, "Form expired")
+
+
+# --- isi worker: orphaned jobs -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_jobs_of_dead_or_cut_off_workers_end_failed_with_a_reason() -> None:
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from isi.operations.management.commands.worker import LOST, fail_orphaned_jobs
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="alive", started_at=now, beat_at=now)
+    WorkerHeartbeat.objects.create(worker_id="dead", started_at=now, beat_at=now - timedelta(minutes=5))
+
+    def running(worker: str) -> Any:
+        return DBTaskResult.objects.create(
+            args_kwargs={"args": [1], "kwargs": {}},
+            task_path="isi.rounds.tasks.send_round_reminders",
+            backend_name="default",
+            run_after=get_date_max(),
+            status="RUNNING",
+            started_at=now - timedelta(minutes=2),
+            worker_ids=[worker],
+        )
+
+    mine, dead, alive = running("me"), running("dead"), running("alive")
+    assert fail_orphaned_jobs("me", now=now) == 2
+    for job in (mine, dead):
+        job.refresh_from_db()
+        assert job.status == "FAILED"
+        assert job.exception_class_path == LOST
+        assert "Not retried automatically" in job.traceback
+    alive.refresh_from_db()
+    assert alive.status == "RUNNING"

@@ -44,12 +44,13 @@ def log_denied(request: HttpRequest | None, what: str, *, user: Any = None) -> N
         what,
     )
     # Also kept in the database (isi.operations listens); the path without its query string.
+    signed_in = actor is not None and bool(getattr(actor, "is_authenticated", False))
     security_event.send(
         sender=None,
         kind="denied",
         request=request,
-        username=actor.get_username() if getattr(actor, "is_authenticated", False) else "",
-        user=actor if getattr(actor, "is_authenticated", False) else None,
+        username=actor.get_username() if signed_in and actor is not None else "",
+        user=actor if signed_in else None,
         ip=_client(request),
         what=what,
     )

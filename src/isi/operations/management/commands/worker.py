@@ -160,7 +160,7 @@ class SupervisedWorker(Worker):
 
     heartbeat: Heartbeat
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         self.heartbeat.state, self.heartbeat.task_id = "running", str(db_task_result.id)
         try:
             super().run_task(db_task_result)
