@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -295,3 +296,49 @@ def test_keep_alive_restarts_the_idle_clock_and_pages_tell_the_seconds_left(sett
     assert response.json() == {"signed_in": True, "seconds_left": 600}
     assert int(client.get(reverse("workspace:measure_list"))["X-ISI-Session-Seconds"]) >= 599
     assert Client().post(reverse("accounts:keep_alive")).status_code == 401
+
+
+@pytest.mark.skipif(
+    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="needs two real connections; SQLite's shared in-memory test database refuses, not waits",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_posts_with_one_token_create_one_object() -> None:
+    """A double click sends the second POST while the first is still working: it waits for the
+    first one's claim (the unique index blocks until the first transaction ends) and is then
+    sent to its result."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    user = desk_officer()
+    started = threading.Event()
+
+    def slow_view(request: HttpRequest) -> HttpResponse:
+        started.set()
+        time.sleep(0.5)
+        return _creating_view(request)
+
+    view = once_per_token(slow_view)
+    results: list[HttpResponse] = []
+
+    def post() -> None:
+        try:
+            request = RequestFactory().post("/neu/", {FIELD: "tok-parallel", "name": "a"})
+            request.user = user
+            request._messages = CookieStorage(request)  # type: ignore[attr-defined]
+            results.append(view(request))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=post)
+    first.start()
+    assert started.wait(5)
+    second = threading.Thread(target=post)
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert len(results) == 2
+    assert SavedFilter.objects.count() == 1
+    assert results[0]["Location"] == results[1]["Location"]
