@@ -9,10 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from isi.core.access import View, forbidden, require_access
+from isi.core.parsing import parse_int, parse_ints
+from isi.core.submit import FIELD as SUBMIT_FIELD
+from isi.core.submit import once_per_token
 from isi.measures.models import Measure
 from isi.rounds import selectors, services
 from isi.rounds.forms import CURRENT, CompareForm, OpenRoundForm
@@ -57,11 +62,29 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@once_per_token
 @require_http_methods(["GET", "POST"])
 @staff_required(can_manage_rounds, "rounds.open")
 def round_open(request: HttpRequest) -> HttpResponse:
     form = OpenRoundForm(request.POST or None)
     current = selectors.current_round()
+    step = request.POST.get("schritt", "")
+    confirmed = step == "eroeffnen"
+    if request.method == "POST" and step == "aendern":  # back from step 2, input kept
+        return render(request, "rounds/open.html", {"form": form, "current": current})
+    if request.method == "POST" and form.is_valid() and not confirmed and current is None:
+        # Step 2 of 2: say what opening will do (measures, ministries, who is told) before it happens.
+        return render(
+            request,
+            "rounds/open_confirm.html",
+            {
+                "form": form,
+                "current": current,
+                "preview": services.preview_round(),
+                "token_field": SUBMIT_FIELD,
+                "token": request.POST.get(SUBMIT_FIELD, ""),
+            },
+        )
     if request.method == "POST" and form.is_valid():
         try:
             round = services.open_round(
@@ -72,7 +95,10 @@ def round_open(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Die Runde „%(title)s“ ist eröffnet: %(count)d Maßnahmen sind zu prüfen.")
+                _(
+                    "Die Runde „%(title)s“ ist eröffnet: %(count)d Maßnahmen sind zu prüfen. "
+                    "Die Referentinnen und Referenten der Ressorts erhalten die Ankündigung per E-Mail."
+                )
                 % {"title": round.title, "count": round.items.count()},
             )
             return redirect("rounds:detail", pk=round.pk)
@@ -145,22 +171,102 @@ def _url(name: str) -> str:
 @require_GET
 @staff_required(has_round_tasks, "rounds.todo")
 def todo(request: HttpRequest) -> HttpResponse:
-    round = selectors.current_round()
+    return render(request, "rounds/todo.html", _todo_context(request, selectors.current_round()))
+
+
+def _todo_context(request: HttpRequest, round: ReportingRound | None) -> dict[str, Any]:
     items = list(selectors.todo_items(round, request.user)) if round else []
     organisation = getattr(request.user, "organisation", None)
     ministry = organisation.ressort() if organisation is not None else None
     progress = selectors.ministry_progress(round, ministry.pk) if round and ministry else None
-    return render(
-        request,
-        "rounds/todo.html",
-        {
-            "round": round,
-            "pending": [i for i in items if i.status == RoundItem.Status.PENDING],
-            "done": [i for i in items if i.status != RoundItem.Status.PENDING],
-            "ministry": ministry,
-            "progress": progress,
-        },
-    )
+    return {
+        "round": round,
+        "pending": [i for i in items if i.status == RoundItem.Status.PENDING],
+        "done": [i for i in items if i.status != RoundItem.Status.PENDING],
+        "ministry": ministry,
+        "progress": progress,
+    }
+
+
+@require_POST
+@staff_required(has_round_tasks, "rounds.confirm-bulk")
+def confirm_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm the selected measures unchanged at once; those with blocking rule errors are named."""
+    round = get_object_or_404(ReportingRound, pk=pk)
+    # Only the caller's own to-do items: nothing else is confirmed, and no other title is named.
+    allowed = set(selectors.todo_items(round, request.user).values_list("measure_key", flat=True))
+    chosen = [i for i in parse_ints(request.POST.getlist("massnahme")) if i in allowed]
+    outcome: dict[str, Any]
+    try:
+        result = services.confirm_measures(
+            round=round, measure_ids=chosen, actor=request.user, note=request.POST.get("note", "")
+        )
+    except services.RoundError as exc:
+        outcome = {"level": "error", "message": str(exc), "refused": []}
+    else:
+        count = len(result.confirmed)
+        message = ngettext(
+            "%(count)d Maßnahme unverändert bestätigt.", "%(count)d Maßnahmen unverändert bestätigt.", count
+        ) % {"count": count}
+        if result.refused:
+            message += " " + ngettext(
+                "%(count)d Maßnahme nicht bestätigt – erst die Regelverstöße beheben:",
+                "%(count)d Maßnahmen nicht bestätigt – erst die Regelverstöße beheben:",
+                len(result.refused),
+            ) % {"count": len(result.refused)}
+        outcome = {
+            "level": "warning" if result.refused else "success",
+            "message": message,
+            "refused": result.refused,
+        }
+    if request.headers.get("HX-Request") == "true":
+        context = {**_todo_context(request, round), "outcome": outcome}
+        region = render_to_string("rounds/_todo_pending.html", context, request=request)
+        status = render_to_string("rounds/_bulk_status.html", context, request=request)
+        return HttpResponse(f'{region}<div id="todo-status" hx-swap-oob="innerHTML">{status}</div>')
+    if outcome["level"] == "error":
+        messages.error(request, outcome["message"])
+    else:
+        details = "; ".join(f"„{r.title}“: {' '.join(r.reasons)}" for r in outcome["refused"])
+        (messages.warning if outcome["refused"] else messages.success)(
+            request, f"{outcome['message']} {details}".strip()
+        )
+    return redirect(f"{_url('rounds:todo')}#todo-status")
+
+
+@require_POST
+@staff_required(can_manage_rounds, "rounds.remind")
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Erinnerung jetzt senden": remind the ministries with pending measures (or one of them) now."""
+    round = get_object_or_404(ReportingRound, pk=pk)
+    if not round.is_open:
+        messages.info(request, _("Diese Runde ist bereits abgeschlossen."))
+        return redirect("rounds:detail", pk=round.pk)
+    from isi.rounds.tasks import send_reminders_now
+
+    only = parse_int(request.POST.get("ressort", ""))
+    result = send_reminders_now(round, organisation_ids=[only] if only is not None else None)
+    if result.sent:
+        messages.success(
+            request,
+            _("Erinnerung gesendet an: %(names)s.")
+            % {"names": ", ".join(s.organisation for s in result.sent)},
+        )
+    if result.nobody:
+        messages.warning(
+            request,
+            _("Niemand benachrichtigt (keine Referentin, kein Referent mit E-Mail-Adresse): %(names)s.")
+            % {"names": ", ".join(result.nobody)},
+        )
+    if result.already_today:
+        messages.info(
+            request,
+            _("Heute bereits erinnert, nicht erneut gesendet: %(names)s.")
+            % {"names": ", ".join(result.already_today)},
+        )
+    if not (result.sent or result.nobody or result.already_today):
+        messages.info(request, _("Kein Ressort hat noch offene Maßnahmen: keine Erinnerung nötig."))
+    return redirect("rounds:detail", pk=round.pk)
 
 
 @require_POST

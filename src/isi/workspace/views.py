@@ -314,6 +314,10 @@ def _draft_owner_id(request: HttpRequest) -> int | None:
     chosen = _int_or_none(request.GET.get("owner", ""))
     if chosen is not None and owners.filter(pk=chosen).exists():
         return chosen
+    organisation = getattr(request.user, "organisation", None)
+    ressort = organisation.ressort() if organisation is not None else None
+    if ressort is not None and owners.filter(pk=ressort.pk).exists():
+        return int(ressort.pk)
     only = list(owners.values_list("pk", flat=True)[:2])
     return only[0] if len(only) == 1 else None
 
