@@ -14,6 +14,7 @@ from django.utils.translation import trans_real
 
 from isi.finder.countries import COUNTRIES
 from isi.finder.flow import STEPS
+from isi.finder.rules import load_rule_book, translatable_texts
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 FINDER_TEMPLATES = [TEMPLATES / "base.html", *sorted((TEMPLATES / "portal" / "finder").glob("*.html"))]
@@ -74,3 +75,44 @@ def test_finder_pages_in_each_language(lang: str, direction: str) -> None:
     assert f'<html lang="{lang}" dir="{direction}"' in html
     for german in ("Welche Staatsangehörigkeit haben Sie?", "Weiß ich nicht", "Zurück", "Weiter"):
         assert german not in html, (lang, german)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_rule_text_is_translated(lang: str) -> None:
+    """The reasons, costs and next steps of the law in force, in each language of the pages."""
+    book = load_rule_book()
+    catalog = trans_real.translation(lang)._catalog  # type: ignore[attr-defined]
+    texts = translatable_texts(book.current, book.counselling)
+    if lang == "en":
+        assert all(text.en for text in texts)
+        return
+    untranslated = [text.de for text in texts if not catalog.get(text.de)]
+    assert untranslated == [], f"{lang}: {untranslated[:5]}"
+    for text in texts:
+        for placeholder in ("{clause}", "{value}"):
+            assert (placeholder in text.de) == (placeholder in text.get(lang)), (lang, text.de)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["ar", "uk"])
+def test_a_result_in_arabic_and_ukrainian_is_explained_in_that_language(lang: str) -> None:
+    client = Client()
+    client.post(f"/{lang}/angebotsfinder/start/")
+    answers = {
+        "staatsangehoerigkeit": "third_country",
+        "dokument": "aufenthaltserlaubnis",
+        "aufenthaltszweck": "temporary_protection",
+        "schule": "no",
+        "deutsch": "no",
+        "arbeit": ["sgb2"],
+        "deutsch-beruf": "yes",
+    }
+    for step, answer in answers.items():
+        client.post(f"/{lang}/angebotsfinder/frage/{step}/", {"antwort": answer})
+    html = client.get(f"/{lang}/angebotsfinder/ergebnis/").content.decode()
+    for german in ("Berechtigt, weil", "Kosten:", "Integrationskurse in Ihrer Nähe", "Beratung für"):
+        assert german not in html, (lang, german)
+    assert "§ 24 AufenthG" in html  # the legal citation as on the papers
+    assert "bamf-navi.bamf.de" in html
+    expected = {"uk": "Ви маєте право, тому що", "ar": "يمكنك المشاركة. السبب:"}[lang]
+    assert expected in html

@@ -10,8 +10,8 @@ Every key is optional; a missing key (or JSON ``null``) means "not known yet".
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -30,15 +30,38 @@ def to_lang(value: object) -> Lang:
     return "en" if isinstance(value, str) and value.lower().startswith("en") else "de"
 
 
+def translate(msgid: str, lang: str) -> str:
+    """A German text in another language from the gettext catalogues (``src/isi/locale``); the
+    German text itself when there is no translation (legal citations stay German on purpose)."""
+    try:
+        from django.utils import translation
+
+        with translation.override(lang):
+            return translation.gettext(msgid)
+    except Exception:  # no Django settings (a pure script): German is authoritative
+        return msgid
+
+
 @dataclass(frozen=True)
 class Text:
-    """A user-facing text in German (first) and English."""
+    """A user-facing text in German (first) and English; other languages come from gettext.
+
+    A text the engine composes (a reason with its clause) carries ``render``, which builds it in
+    any language from its translated parts.
+    """
 
     de: str
     en: str
+    render: Callable[[str], str] | None = field(default=None, compare=False, repr=False)
 
-    def get(self, lang: Lang) -> str:
-        return self.en if lang == "en" else self.de
+    def get(self, lang: str) -> str:
+        if lang == "en":
+            return self.en
+        if lang == "de" or not lang:
+            return self.de
+        if self.render is not None:
+            return self.render(lang)
+        return translate(self.de, lang)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ Reasons are plain-language sentences in German and English and always name the c
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
@@ -749,16 +749,19 @@ class OfferResult:
     legal_state: date | None = None
     next_steps_texts: tuple[Text, ...] = ()
     rule_version: int | None = None
+    reason_texts: tuple[Text, ...] = ()
     # Answer keys of conditions still open on an eligible answer (asked to make it sure).
     open_conditions: tuple[str, ...] = ()
 
-    def reasons(self, lang: Lang = "de") -> tuple[str, ...]:
-        return self.reasons_en if lang == "en" else self.reasons_de
+    def reasons(self, lang: str = "de") -> tuple[str, ...]:
+        if lang in ("de", "en") or not self.reason_texts:
+            return self.reasons_en if lang == "en" else self.reasons_de
+        return tuple(t.get(lang) for t in self.reason_texts)
 
-    def next_steps(self, lang: Lang = "de") -> tuple[str, ...]:
+    def next_steps(self, lang: str = "de") -> tuple[str, ...]:
         return tuple(t.get(lang) for t in self.next_steps_texts)
 
-    def missing_questions(self, lang: Lang = "de") -> tuple[str, ...]:
+    def missing_questions(self, lang: str = "de") -> tuple[str, ...]:
         """The missing answers in words ("whether you go to school in Germany"), never as keys."""
         return tuple(SPECS[key].name.get(lang) for key in self.missing)
 
@@ -934,6 +937,7 @@ def _result(
         eligible=eligible,
         reasons_de=tuple(t.de for t in unique),
         reasons_en=tuple(t.en for t in unique),
+        reason_texts=tuple(unique),
         missing=missing,
         paths=paths,
         basis=basis,
@@ -963,34 +967,38 @@ def _shown(leaf: Leaf, value: AnswerValue) -> AnswerValue | Text:
     return value
 
 
+def _composed(one: Callable[[str], str]) -> Text:
+    return Text(one("de"), one("en"), one)
+
+
 def _fill(template: Text, clause: Text, value: AnswerValue | Text | None = None) -> Text:
-    def one(lang: Lang) -> str:
+    def one(lang: str) -> str:
         text = template.get(lang).replace("{clause}", clause.get(lang))
         if isinstance(value, Text):
             text = text.replace("{value}", value.get(lang))
         elif value is not None:
-            text = text.replace("{value}", format_value(value, lang))
+            text = text.replace("{value}", format_value(value, "en" if lang == "en" else "de"))
         return text
 
-    return Text(one("de"), one("en"))
+    return _composed(one)
 
 
 def _prefixed(prefix: Text, text: Text) -> Text:
-    return Text(prefix.de + text.de, prefix.en + text.en)
+    return _composed(lambda lang: prefix.get(lang) + text.get(lang))
 
 
 def _join(first: Text, rest: Sequence[Text]) -> Text:
-    return Text(" ".join([first.de, *(t.de for t in rest)]), " ".join([first.en, *(t.en for t in rest)]))
+    return _composed(lambda lang: " ".join([first.get(lang), *(t.get(lang) for t in rest)]))
 
 
 def _missing_text(keys: Sequence[str]) -> Text:
-    def one(lang: Lang) -> str:
+    def one(lang: str) -> str:
         names = [SPECS[key].name.get(lang) for key in keys]
         if len(names) > 1:
             names = [*names[:-2], f"{names[-2]} {AND_WORD.get(lang)} {names[-1]}"]
         return MISSING_PREFIX.get(lang) + ", ".join(names) + "."
 
-    return Text(one("de"), one("en"))
+    return _composed(one)
 
 
 def format_value(value: AnswerValue, lang: Lang) -> str:
@@ -1031,6 +1039,59 @@ def result_to_json(result: OfferResult, lang: Lang | str = "de") -> dict[str, An
         "missing_questions": list(result.missing_questions(language)),
         "title": result.title.get(language),
     }
+
+
+def result_for_page(result: OfferResult, lang: str) -> dict[str, Any]:
+    """The result as ``result_to_json`` gives it, in any language of the pages (``uk``, ``ar`` …):
+    texts of the rule file come from the gettext catalogues, legal citations stay German."""
+    data = result_to_json(result, "en" if lang == "en" else "de")
+    data.update(
+        reasons=list(result.reasons(lang)),
+        decided_by=result.decided_by.get(lang) if result.decided_by else None,
+        next_steps=list(result.next_steps(lang)),
+        notice=NOT_BINDING.get(lang),
+        missing_questions=list(result.missing_questions(lang)),
+        title=result.title.get(lang),
+    )
+    return data
+
+
+def translatable_texts(rule_set: RuleSet, counselling: Sequence[Note] = ()) -> list[Text]:
+    """Every text of a rule set a person reads, and the engine's own words – but not the legal
+    citations (``clause``), which stay German. A test checks each has a translation."""
+    texts: list[Text] = [
+        ELIGIBLE_PREFIX,
+        NOT_ELIGIBLE_PREFIX,
+        OPEN_PREFIX,
+        CONDITION_PREFIX,
+        MISSING_PREFIX,
+        AND_WORD,
+        NOT_BINDING,
+        *NOT_ELIGIBLE_STEPS,
+        *OPEN_STEPS,
+        *(spec.name for spec in SPECS.values()),
+    ]
+
+    def leaves(condition: Condition) -> list[Leaf]:
+        if isinstance(condition, Leaf):
+            return [condition]
+        return [leaf for child in condition.children for leaf in leaves(child)]
+
+    for offer in rule_set.offers:
+        texts += [offer.title, offer.none_apply]
+        texts += [t for t in (offer.decided_by,) if t is not None]
+        for pre in offer.preconditions:
+            texts += [t for t in (pre.if_false, pre.if_unknown) if t is not None]
+        for path in offer.paths:
+            texts += [
+                t for t in (path.because, path.requirement, path.decided_by, path.apply) if t is not None
+            ]
+            for condition in (path.applies_to, *path.requires):
+                texts += [leaf.if_false for leaf in leaves(condition) if leaf.if_false is not None]
+                texts += [entry.name for leaf in leaves(condition) for entry in leaf.entries]
+        texts += [note.text for note in (*offer.notes, *offer.costs, *offer.next_steps)]
+    texts += [note.text for note in counselling]
+    return list(dict.fromkeys(texts))
 
 
 def error_to_json(error: AnswerError, lang: Lang | str = "de") -> dict[str, str]:

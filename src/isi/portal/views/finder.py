@@ -21,9 +21,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from isi.finder.answers import Lang
 from isi.finder.flow import BY_ID, NONE, UNKNOWN, Walk, answer_label, as_data, step_for_key, walk
-from isi.finder.rules import NOT_BINDING, result_to_json
+from isi.finder.rules import NOT_BINDING, result_for_page
 from isi.finder.target_groups import target_groups_for
 
 SESSION_KEY = "finder"
@@ -31,10 +30,9 @@ SESSION_KEY = "finder"
 FINDER_IDLE_SECONDS = 30 * 60
 
 
-def _lang() -> Lang:
-    """The language of the rule texts: German in German, English in every other language (the
-    rule file has German and English; the page says that the German text is authoritative)."""
-    return "de" if (get_language() or "de").startswith("de") else "en"
+def _lang() -> str:
+    """The page's language; the rule file's texts come in it from the gettext catalogues."""
+    return (get_language() or "de").split("-")[0]
 
 
 def _page_answers(request: HttpRequest) -> dict[str, Any]:
@@ -194,7 +192,7 @@ def finder_result(request: HttpRequest) -> HttpResponse:
     lang = _lang()
     results = []
     for result in state.results:
-        data = result_to_json(result, lang)
+        data = result_for_page(result, lang)
         # Each missing answer as its question, a link back to it (in the page's language).
         links = []
         for key, text in zip(result.missing, data["missing_questions"], strict=True):
