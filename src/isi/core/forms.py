@@ -36,7 +36,8 @@ class AmountInput(forms.TextInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
             return format_decimal_de(value)
-        return super().format_value(value)
+        formatted = super().format_value(value)
+        return None if formatted is None else str(formatted)
 
 
 class GermanDecimalField(forms.DecimalField):
@@ -50,7 +51,7 @@ class GermanDecimalField(forms.DecimalField):
         "invalid": _("Bitte geben Sie einen Betrag ein, zum Beispiel 1.500.000,50."),
     }
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # stubs: int
         if value in self.empty_values:
             return None
         if isinstance(value, Decimal):
