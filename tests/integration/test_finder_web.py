@@ -305,3 +305,19 @@ def test_the_language_switch_names_each_language_in_itself() -> None:
     for code, name in (("en", "English"), ("ar", "العربيّة"), ("uk", "Українська"), ("tr", "Türkçe"),
                        ("fa", "فارسی / دری"), ("ru", "Русский")):  # fmt: skip
         assert f'value="{code}" class="link-button" lang="{code}"' in html and name in html
+
+
+def test_leichte_sprache_questions_and_answers() -> None:
+    client = Client()
+    response = client.post("/angebotsfinder/start/", {"leicht": "1"})
+    html = client.get(response["Location"]).content.decode()
+    assert "Aus welchem Land ist Ihr Pass?" in html
+    for step, answer in EU_WORKER.items():
+        client.post(f"/angebotsfinder/frage/{step}/", {"antwort": answer})
+    result = client.get("/angebotsfinder/ergebnis/").content.decode()
+    assert "Sie dürfen wahrscheinlich mit·machen." in result
+    assert "Das ist nur eine Einschätzung. Das Amt entscheidet." in result
+    # Started normally, the questions are the usual ones.
+    plain = Client()
+    location = plain.post("/angebotsfinder/start/")["Location"]
+    assert "Aus welchem Land ist Ihr Pass?" not in plain.get(location).content.decode()

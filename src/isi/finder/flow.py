@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from isi.finder.answers import Answers, AnswerValue, validate_answers
 from isi.finder.countries import COUNTRIES, OTHER_COUNTRY
+from isi.finder.easy import EASY_STEPS
 from isi.finder.rules import OfferResult, evaluate
 
 UNKNOWN = "unknown"
@@ -437,20 +438,21 @@ def step_for_key(key: str) -> Step | None:
     return next((s for s in STEPS if key in s.keys), None)
 
 
-def as_data(step: Step, page: PageAnswers) -> dict[str, Any]:
-    """A step as plain data for the template: options with ``checked``."""
+def as_data(step: Step, page: PageAnswers, *, easy: bool = False) -> dict[str, Any]:
+    """A step as plain data for the template: options with ``checked``; ``easy``: in Leichte Sprache."""
     current = page.get(step.id)
     chosen = [current] if isinstance(current, str) else list(current or [])
+    plain = EASY_STEPS.get(step.id) if easy else None
     return {
         "id": step.id,
-        "question": step.question,
-        "hint": step.hint,
+        "question": plain.question if plain else step.question,
+        "hint": plain.hint if plain else step.hint,
         "multiple": step.multiple,
         "select": step.select,
         "options": [
             {
                 "value": o.value,
-                "label": o.label,
+                "label": plain.options.get(o.value, o.label) if plain else o.label,
                 "hint": o.hint,
                 "term": o.term,
                 "checked": o.value in chosen,

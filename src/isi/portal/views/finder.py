@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from isi.finder.easy import EASY_VERDICTS
 from isi.finder.flow import BY_ID, NONE, UNKNOWN, Walk, answer_label, as_data, step_for_key, walk
 from isi.finder.rules import NOT_BINDING, result_for_page
 from isi.finder.target_groups import target_groups_for
@@ -46,8 +47,16 @@ def _page_answers(request: HttpRequest) -> dict[str, Any]:
     return dict(page) if isinstance(page, dict) else {}
 
 
-def _save(request: HttpRequest, page: dict[str, Any]) -> None:
-    request.session[SESSION_KEY] = {"page": page, "t": time.time()}
+def _save(request: HttpRequest, page: dict[str, Any], *, easy: bool | None = None) -> None:
+    if easy is None:
+        easy = _easy(request)
+    request.session[SESSION_KEY] = {"page": page, "t": time.time(), "easy": easy}
+
+
+def _easy(request: HttpRequest) -> bool:
+    """Whether the person chose Leichte Sprache (German only)."""
+    stored = request.session.get(SESSION_KEY)
+    return bool(isinstance(stored, dict) and stored.get("easy")) and _lang() == "de"
 
 
 def _walk(request: HttpRequest) -> tuple[dict[str, Any], Walk]:
@@ -104,9 +113,9 @@ def finder(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def finder_start(request: HttpRequest) -> HttpResponse:
-    """Start afresh: forget earlier answers, go to the first question."""
+    """Start afresh: forget earlier answers, go to the first question (in Leichte Sprache if asked)."""
     request.session.pop(SESSION_KEY, None)
-    _save(request, {})
+    _save(request, {}, easy=request.POST.get("leicht") == "1")
     first = walk({}).next
     assert first is not None
     return redirect(_step_url(request, first.id))
@@ -156,7 +165,7 @@ def finder_step(request: HttpRequest, step_id: str) -> HttpResponseBase:
     if change:
         back = _u(request, "finder_check")
     context = {
-        "step": as_data(step, page),
+        "step": as_data(step, page, easy=_easy(request)),
         "error": error,
         "back_url": back,
         "number": asked_ids.index(step_id) + 1,
@@ -211,6 +220,8 @@ def finder_result(request: HttpRequest) -> HttpResponse:
         "measures": _measures_for(groups),
         "has_groups": bool(groups),
         "complete": state.done,
+        "easy": _easy(request),
+        "easy_verdicts": EASY_VERDICTS,
         "check_url": _u(request, "finder_check"),
         "forget_url": _u(request, "finder_forget"),
         **_chrome(request),
