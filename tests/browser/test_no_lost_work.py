@@ -175,3 +175,23 @@ def test_saved_status_message_is_announced(live_server: LiveServer, tab: Page, r
     # Put into the live region after the page loaded, so that screen readers announce it.
     expect(status).to_contain_text("Gespeichert.")
     assert tab.evaluate("document.querySelectorAll('[role=status]#status-messages .kern-alert').length") == 1
+
+
+def test_double_click_on_save_creates_one_measure(
+    live_server: LiveServer, tab: Page, referentin: User
+) -> None:
+    sign_in(tab, live_server)
+    tab.goto(f"{live_server.url}/arbeitsbereich/massnahmen/neu/")
+    tab.locator("#id_title").fill("Elterncafé mit Sprachförderung")
+    tab.locator("#id_summary").fill("Offener Treff für Eltern mit Deutschübungen und Kinderbetreuung.")
+    tab.locator("#id_status").select_option("planned")
+    tab.locator("#id_level").select_option(label="Bund")
+    tab.locator("#id_offer_type").select_option("complementary")
+    tab.locator("#id_complementary_need").fill("Eltern kleiner Kinder")
+    tab.locator("#id_regular_system_reason").fill("Das Regelsystem erreicht die Gruppe nicht.")
+    tab.locator("#id_eval_state").select_option("planned")
+    tab.locator("#id_eval_method").fill("Befragung")
+    tab.locator("#id_eval_due_date").fill("2030-01-01")
+    tab.get_by_role("button", name="Speichern", exact=True).dblclick()
+    expect(tab).to_have_url(re.compile(r"/arbeitsbereich/massnahmen/\d+/$"), timeout=15_000)
+    assert Measure.objects.filter(title="Elterncafé mit Sprachförderung").count() == 1

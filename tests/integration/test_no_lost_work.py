@@ -342,3 +342,31 @@ def test_two_simultaneous_posts_with_one_token_create_one_object() -> None:
     assert len(results) == 2
     assert SavedFilter.objects.count() == 1
     assert results[0]["Location"] == results[1]["Location"]
+
+
+def test_comment_typed_before_the_time_out_comes_back_and_is_sent_once() -> None:
+    from isi.consultations.models import Consultation, ConsultationComment
+
+    consultation = Consultation.objects.create(
+        measure=a_measure(owner="bmas"),
+        kind=Consultation.Kind.values[0],
+        summary="Abstimmung",
+        comment_until=timezone.localdate() + timedelta(days=14),
+        submitted_by=desk_officer("bmas-referent", "bmas"),
+    )
+    user = desk_officer()
+    url = reverse("consultations:comment", args=[consultation.pk])
+    client = signed_in(user)
+    page = client.get(url).content.decode()
+    token = page.split(f'name="{FIELD}" value="')[1].split('"')[0]
+    let_session_idle(client)
+    target = draft_target(
+        client.post(url, {"text": "Wir sehen eine Überschneidung.", FIELD: token})["Location"]
+    )
+    client.force_login(user)
+    html = client.get(target).content.decode()
+    assert RESTORED in html and "Wir sehen eine Überschneidung." in html
+    for _attempt in range(2):
+        response = client.post(url, {"text": "Wir sehen eine Überschneidung.", FIELD: token})
+        assert response.status_code == 302
+    assert ConsultationComment.objects.filter(consultation=consultation).count() == 1

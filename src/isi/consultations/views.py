@@ -149,14 +149,17 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@keeps_drafts
 @announces_save
+@once_per_token
 @require_http_methods(["GET", "POST"])
 @staff_required
 def comment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _get(pk)
     if not can_comment(request.user, consultation, today=timezone.localdate()):
         return forbidden(request, f"consultation:comment id={pk}")
-    form = CommentForm(request.POST or None)
+    data = request.POST if request.method == "POST" else load_draft(request)
+    form = CommentForm(data or None)
     if request.method == "POST" and form.is_valid():
         try:
             comment_add(consultation=consultation, actor=request.user, text=form.cleaned_data["text"])
