@@ -311,9 +311,13 @@ def measure_change(
         # Before the model's own checks, so the person reads the rule, not "field required".
         raise RulesBroken(judgement.blocking, judgement.warnings)
     before = measure_snapshot(measure)
+    # Fields outside the snapshot (an import's source key, its suggestion notes) count too.
+    hidden = [name for name in changes if name not in RELATED_KEYS and name not in before]
+    hidden_before = [getattr(measure, name) for name in hidden]
     try:
         with transaction.atomic():
             _apply(measure, changes)
+            unchanged = [getattr(measure, name) for name in hidden] == hidden_before
             if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
                 measure.released_at = timezone.now()
             measure.full_clean()
@@ -322,13 +326,14 @@ def measure_change(
             measure = Measure.objects.get(pk=measure.pk)
             after = measure_snapshot(measure)
             _enforce(policy, before, after)
-            if after == before:
+            unchanged = unchanged and after == before
+            if unchanged:
                 raise _Undo  # nothing changed: keep updated_at as it was
             if pending:
                 raise _Undo  # the measure keeps its released content; the proposal is stored below
     except _Undo:
         measure = Measure.objects.get(pk=measure_id)
-        if after == before:
+        if unchanged:
             return ChangeOutcome(measure)
         from isi.measures.revisions import propose
 
