@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from isi.accounts.models import User
 from isi.catalog.models import Level
-from isi.measures.models import Measure
+from isi.measures.models import Evaluation, Measure
 from isi.measures.services import measure_update
 from isi.organisations.models import Organisation
 from isi.rounds import services
@@ -43,11 +43,17 @@ def round_world() -> dict[str, Any]:
         ),
     }
     bund = Level.objects.get(key="bund")
+    sound = {"offer_type": Measure.OfferType.COMPLEMENTARY, "complementary_need": "Beratung"}
     measures = [
-        Measure.objects.create(title="Integrationskurs", owner=org("bmi"), level=bund),
-        Measure.objects.create(title="Migrationsberatung für Erwachsene", owner=org("bmi"), level=bund),
-        Measure.objects.create(title="Berufssprachkurse", owner=org("bmas"), level=bund),
+        Measure.objects.create(title="Integrationskurs", owner=org("bmi"), level=bund, **sound),
+        Measure.objects.create(
+            title="Migrationsberatung für Erwachsene", owner=org("bmi"), level=bund, **sound
+        ),
+        Measure.objects.create(title="Berufssprachkurse", owner=org("bmas"), level=bund, **sound),
     ]
+    # Measures that meet the rules: a confirmation "still correct" is refused otherwise.
+    for measure in measures:
+        Evaluation.objects.create(measure=measure, state=Evaluation.State.PLANNED, method="Befragung")
     # An earlier, closed round; since then one measure changed.
     earlier = services.open_round(
         title="2. Halbjahr 2026", deadline=date.today() + timedelta(days=1), actor=users["koordination"]
@@ -85,7 +91,12 @@ def test_coordination_opens_bmi_confirms_coordination_closes_and_compares(
     coordination.get_by_role("link", name="Neue Runde eröffnen").click()
     coordination.get_by_label("Bezeichnung").fill("1. Halbjahr 2027")
     coordination.get_by_label("Frist").fill((date.today() + timedelta(days=30)).isoformat())
-    coordination.get_by_role("button", name="Runde eröffnen").click()
+    coordination.get_by_role("button", name="Weiter: Eröffnung prüfen").click()
+    expect(coordination.get_by_role("heading", level=1)).to_have_text("Eröffnung bestätigen")
+    expect(coordination.locator("#opening-effects")).to_contain_text(
+        "3 Maßnahmen kommen auf die Aufgabenlisten"
+    )
+    coordination.get_by_role("button", name="Runde jetzt eröffnen").click()
     expect(coordination.get_by_role("heading", level=1)).to_have_text("Runde 1. Halbjahr 2027")
     overall = coordination.get_by_role("progressbar", name="Fortschritt aller Ressorts")
     expect(overall).to_have_attribute("aria-valuenow", "0")
@@ -110,7 +121,9 @@ def test_coordination_opens_bmi_confirms_coordination_closes_and_compares(
     expect(coordination.get_by_role("heading", level=1)).to_have_text(
         "Was hat sich seit der letzten Runde geändert?"
     )
-    expect(coordination.get_by_role("status").first).to_contain_text("2 Maßnahmen wurden nicht bestätigt")
+    expect(
+        coordination.get_by_role("status").filter(has_text="2 Maßnahmen wurden nicht bestätigt")
+    ).to_be_visible()
     expect(coordination.get_by_role("heading", name="Berufssprachkurse geändert")).to_be_visible()
     expect(coordination.locator("dl.round-diff").first).to_contain_text("Kurzbeschreibung")
     expect(coordination.locator("dl.round-diff").first).to_contain_text("Jetzt auch digital.")

@@ -45,7 +45,7 @@ def test_list_offers_a_labelled_checkbox_per_pair_and_one_bulk_form(
     client = Client()
     client.force_login(people["koordination"])
     html = client.get(LIST).content.decode()
-    assert 'id="bulk-decide"' in html and 'role="status"' in html
+    assert 'id="bulk-decide"' in html and 'id="status-messages"' in html and 'role="status"' in html
     for c in three_pairs:
         assert (
             f'id="pick-{c.pk}"' in html and f'<label for="pick-{c.pk}">Paar {c.pk} auswählen</label>' in html
@@ -64,7 +64,7 @@ def test_htmx_bulk_rating_updates_the_list_in_place_and_announces_the_result(
     html = response.content.decode()
     # Only the list region and the status come back: no page, so nothing jumps to the top.
     assert html.startswith('<div id="pair-region"') and "<html" not in html
-    assert 'id="bulk-status" hx-swap-oob="innerHTML"' in html
+    assert 'id="status-messages" hx-swap-oob="innerHTML"' in html
     assert "2 Paare bewertet: ergänzen sich." in html
     for c in picked:
         c.refresh_from_db()
@@ -81,7 +81,7 @@ def test_bulk_rating_without_javascript_returns_to_the_list_with_a_message(
     client = Client()
     client.force_login(people["koordination"])
     response = client.post(BULK, _post(client, three_pairs, "unrelated"), follow=True)
-    assert response.redirect_chain[-1][0].endswith("#bulk-status")
+    assert response.redirect_chain[-1][0].endswith("#status-messages")
     assert "3 Paare bewertet" in response.content.decode()
     assert set(OverlapCandidate.objects.values_list("decision", flat=True)) == {"unrelated"}
 

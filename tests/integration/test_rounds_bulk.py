@@ -185,7 +185,7 @@ def test_bulk_confirmation_confirms_the_sound_and_names_the_refused_with_their_r
     response = _todo_post(client, round, ids, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200 and html.startswith('<div id="todo-region"')
-    assert 'id="todo-status" hx-swap-oob="innerHTML"' in html
+    assert 'id="status-messages" hx-swap-oob="innerHTML"' in html
     assert "2 Maßnahmen unverändert bestätigt" in html
     assert "1 Maßnahme nicht bestätigt" in html and "Sprachkita" in html and "negativ" in html
     assert "Berufssprachkurse" not in html  # another ministry's measure: ignored, not named
@@ -203,7 +203,7 @@ def test_bulk_confirmation_without_javascript_reports_by_message(
     client = Client()
     client.force_login(people["bmi"])
     response = _todo_post(client, round, [measures["kurs"].pk, measures["broken"].pk])
-    assert response.status_code == 302 and response["Location"].endswith("#todo-status")
+    assert response.status_code == 302 and response["Location"].endswith("#status-messages")
     page = client.get(response["Location"]).content.decode()
     assert "1 Maßnahme unverändert bestätigt" in page and "„Sprachkita“" in page
 

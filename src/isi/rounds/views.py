@@ -223,7 +223,8 @@ def confirm_bulk(request: HttpRequest, pk: int) -> HttpResponse:
         context = {**_todo_context(request, round), "outcome": outcome}
         region = render_to_string("rounds/_todo_pending.html", context, request=request)
         status = render_to_string("rounds/_bulk_status.html", context, request=request)
-        return HttpResponse(f'{region}<div id="todo-status" hx-swap-oob="innerHTML">{status}</div>')
+        # Into the page's one status region (workspace/base.html), so it is announced.
+        return HttpResponse(f'{region}<div id="status-messages" hx-swap-oob="innerHTML">{status}</div>')
     if outcome["level"] == "error":
         messages.error(request, outcome["message"])
     else:
@@ -231,7 +232,7 @@ def confirm_bulk(request: HttpRequest, pk: int) -> HttpResponse:
         (messages.warning if outcome["refused"] else messages.success)(
             request, f"{outcome['message']} {details}".strip()
         )
-    return redirect(f"{_url('rounds:todo')}#todo-status")
+    return redirect(f"{_url('rounds:todo')}#status-messages")
 
 
 @require_POST

@@ -46,6 +46,8 @@ from isi.measures.permissions import can_view_measure, visible_measures
 from isi.organisations.models import Organisation
 
 PAGE_SIZE = 25
+# The role="status" region of every staff page (workspace/base.html).
+STATUS_REGION = "status-messages"
 MINISTRY_KINDS = (Organisation.Kind.FEDERAL_MINISTRY, Organisation.Kind.FEDERAL_COMMISSIONER)
 
 
@@ -134,9 +136,9 @@ def _region(request: HttpRequest, bulk: dict[str, Any]) -> HttpResponse:
     context["bulk"] = bulk
     region = render_to_string("coordination/_pair_region.html", context, request=request)
     status = render_to_string("coordination/_bulk_status.html", context, request=request)
-    # The status region stays in the page (so screen readers announce the change); only its
-    # content is swapped out of band.
-    return HttpResponse(f'{region}<div id="bulk-status" hx-swap-oob="innerHTML">{status}</div>')
+    # The page's one status region (workspace/base.html) stays in place, so screen readers
+    # announce the new content; only its content is swapped, out of band.
+    return HttpResponse(f'{region}<div id="{STATUS_REGION}" hx-swap-oob="innerHTML">{status}</div>')
 
 
 def _pair_names(count: int) -> str:
@@ -181,7 +183,7 @@ def candidates_decide_view(request: HttpRequest) -> HttpResponse:
                 _("Inzwischen von jemand anderem bewertet und deshalb unverändert: %(pairs)s")
                 % {"pairs": ", ".join(_("Paar %(id)s") % {"id": c.pk} for c in bulk["stale"])},
             )
-    return HttpResponseRedirect(safe_next(request, reverse("coordination:candidates")) + "#bulk-status")
+    return HttpResponseRedirect(safe_next(request, reverse("coordination:candidates")) + f"#{STATUS_REGION}")
 
 
 def _candidate(request: HttpRequest, pk: int) -> OverlapCandidate | None:
