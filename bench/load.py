@@ -304,6 +304,7 @@ class Workload:
     levels: list[str]
     areas: list[str]
     datasette_queries: dict[str, str]
+    edit_weight: int = 3
 
 
 def search_params(rng: random.Random, work: Workload) -> Params:
@@ -326,7 +327,7 @@ class Client:
         self.own = work.editable_ids[index::50] or work.editable_ids[:1]
         self.edits = 0
         self.kinds = [k for k, _ in MIX]
-        self.weights = [w for _, w in MIX]
+        self.weights = [work.edit_weight if k == "edit" else w for k, w in MIX]
 
     def close(self) -> None:
         self.http.close()
@@ -526,6 +527,9 @@ def main() -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--edits", type=int, default=3, help="weight of staff edits in the mix (of 100; 0: read-only)"
+    )
+    parser.add_argument(
         "--reuse", action="store_true", help="use the database as it is (no migrate/generate)"
     )
     parser.add_argument("--workdir", type=Path, help="keep files here (default: temporary)")
@@ -535,8 +539,13 @@ def main() -> int:
     if args.prepare:
         prepare(args.prepare, args.datasette_db)
         return 0
-    if not 1 <= args.clients <= 500 or not 0 < args.seconds <= 3600 or not 1 <= args.queries <= 10_000:
-        parser.error("--clients 1..500, --seconds 0..3600, --queries 1..10000")
+    if (
+        not 0 <= args.edits <= 100
+        or not 1 <= args.clients <= 500
+        or not 0 < args.seconds <= 3600
+        or not 1 <= args.queries <= 10_000
+    ):
+        parser.error("--edits 0..100, --clients 1..500, --seconds 0..3600, --queries 1..10000")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="isi-load-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
@@ -587,6 +596,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         levels=prep["levels"],
         areas=prep["areas"],
         datasette_queries=prep["datasette_queries"],
+        edit_weight=args.edits,
     )
     gunicorn, described = gunicorn_command(port)
     datasette_cmd = [
@@ -623,7 +633,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     print(
         f"\nLoad: {args.backend}, {args.measures:,} measures ({prep['public_count']:,} public), "
-        f"{args.clients} clients, {described}, {os.cpu_count()} cores"
+        f"{args.clients} clients, edits {args.edits} %, {described}, {os.cpu_count()} cores"
     )
     floor_figures = describe(floor, kinds=False)
     mix_figures = describe(mix)

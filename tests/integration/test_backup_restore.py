@@ -31,6 +31,8 @@ import pytest
 from isi.operations.backup import pg_environment
 
 ISI = Path(sys.executable).parent / "isi"
+SERVER_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = SERVER_URL.startswith(("postgres://", "postgresql://"))
 REPO_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -122,6 +124,8 @@ def make_source(url: str, workdir: Path) -> Source:
 
 @pytest.fixture(scope="module")
 def sqlite_source(tmp_path_factory: pytest.TempPathFactory) -> Source:
+    if ON_POSTGRES:  # the SQLite cases do not depend on DATABASE_URL: run them once, in the SQLite run
+        pytest.skip("SQLite backups are tested in the SQLite run")
     workdir = tmp_path_factory.mktemp("backup-sqlite")
     return make_source(f"sqlite:///{workdir / 'source.sqlite3'}", workdir)
 
@@ -258,9 +262,8 @@ def test_postgres_password_goes_through_the_environment_only() -> None:
 
 # --- PostgreSQL: a second database on the same server as the restore target ---------------------------
 
-SERVER_URL = os.environ.get("DATABASE_URL", "")
 needs_postgres = pytest.mark.skipif(
-    not SERVER_URL.startswith(("postgres://", "postgresql://")),
+    not ON_POSTGRES,
     reason="runs in the PostgreSQL run (scripts/with-postgres sets a postgres:// DATABASE_URL)",
 )
 
