@@ -175,7 +175,9 @@ def _claim_and_send(
     except IntegrityError:
         return None
     if not recipients:
-        log.warning("round %s: no desk officer with e-mail for %s", round.pk, organisation.key)
+        # An announcement to a ministry without users is normal (not every ministry works in ISI).
+        level = logging.INFO if kind == RoundReminder.Kind.ANNOUNCEMENT else logging.WARNING
+        log.log(level, "round %s: no desk officer with e-mail for %s", round.pk, organisation.key)
     return SentReminder(organisation.name, kind, pending, tuple(recipients))
 
 
