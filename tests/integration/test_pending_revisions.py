@@ -119,6 +119,8 @@ def test_agency_edit_of_a_ministrys_measure_waits_for_the_owners_release(
     assert list(PendingRevision.objects.awaiting(people["bmi"])) == []
     page = bmas.get(reverse("workspace:revision_detail", args=[revision.pk])).content.decode()
     assert OLD in page and NEW in page and "Freigeben" in page
+    detail = bmas.get(reverse("workspace:measure_detail", args=[measure9.pk])).content.decode()
+    assert reverse("workspace:revision_detail", args=[revision.pk]) in detail
 
     # The author sees the proposal but may not release it; another ministry does not see it.
     author_page = signed_in(people["bamf"]).get(reverse("workspace:revision_detail", args=[revision.pk]))

@@ -33,7 +33,7 @@ def revision_list(request: HttpRequest) -> HttpResponse:
     """Proposals waiting for my release, and my own proposals."""
     waiting = list(revisions_to_release(request.user))
     mine = list(
-        PendingRevision.objects.filter(author=request.user).select_related("measure", "decided_by")[:50]
+        PendingRevision.objects.filter(author_id=request.user.pk).select_related("measure", "decided_by")[:50]
     )
     return render(request, "workspace/revision_list.html", {"waiting": waiting, "mine": mine})
 

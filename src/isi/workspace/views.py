@@ -32,7 +32,8 @@ from isi.core.submit import announces_save, once_per_token
 from isi.measures.facts import facts_from_measure
 from isi.measures.history import diff_snapshots, measure_namer, model_labels, snapshot_to_changes
 from isi.measures.judgement import judge_change
-from isi.measures.models import Measure
+from isi.measures.models import Measure, PendingRevision
+from isi.measures.revisions import revisions_of
 from isi.measures.rules import check_measure, review_due
 from isi.measures.selectors import measures_with_details
 from isi.measures.services import (
@@ -180,6 +181,10 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_change": may_change,
         "may_archive": can_archive_measure(request.user, measure),
         "labels": model_labels(Measure),
+        # Proposals waiting for the owner's release (the owning side sees all, others their own).
+        "pending_revisions": list(
+            revisions_of(request.user, measure).filter(state=PendingRevision.State.PENDING)
+        ),
     }
     return render(request, "workspace/measure_detail.html", context)
 
