@@ -321,3 +321,28 @@ def test_leichte_sprache_questions_and_answers() -> None:
     plain = Client()
     location = plain.post("/angebotsfinder/start/")["Location"]
     assert "Aus welchem Land ist Ihr Pass?" not in plain.get(location).content.decode()
+
+
+def test_the_result_lists_public_measures_for_the_persons_target_groups() -> None:
+    from isi.catalog.models import Level, TargetGroup
+    from isi.measures.models import Measure
+    from isi.organisations.models import Organisation
+
+    def measure(title: str, group: str, public: bool = True) -> None:
+        item = Measure.objects.create(
+            title=title,
+            owner=Organisation.objects.get(key="bmi"),
+            level=Level.objects.get(key="bund"),
+            publication=Measure.Publication.RELEASED if public else Measure.Publication.DRAFT,
+        )
+        item.target_groups.set([TargetGroup.objects.get(key=group)])
+
+    measure("Willkommen für EU-Bürgerinnen", "eu-buerger")
+    measure("Entwurf für EU-Bürger", "eu-buerger", public=False)
+    measure("Angebot für Geduldete", "geduldete-unklare-bleibeperspektive")
+    run = Run()
+    run.through(EU_WORKER)
+    html = run.result()
+    assert "Willkommen für EU-Bürgerinnen" in html
+    assert "Entwurf für EU-Bürger" not in html and "Angebot für Geduldete" not in html
+    assert "target_group=" not in html  # no link that would name the person's groups
