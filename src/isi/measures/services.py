@@ -216,8 +216,9 @@ def measure_create(
             warnings.extend(judgement.warnings)
     if measure.publication == Measure.Publication.RELEASED and measure.released_at is None:
         measure.released_at = timezone.now()
-    if "last_reviewed_at" not in fields:
-        # Rule 2: a measure just written down is reviewed by definition (imports say otherwise).
+    if actor is not None and "last_reviewed_at" not in fields:
+        # Rule 2: a measure a person just wrote down is reviewed by definition (a system write –
+        # import, demo data – is not a review).
         measure.last_reviewed_at = timezone.now()
     measure.full_clean()
     measure.save()
