@@ -169,7 +169,9 @@ def release(*, revision_id: int, actor: Any, overwrite: bool = False) -> Decisio
     from isi.measures.services import measure_change
 
     revision = (
-        PendingRevision.objects.select_for_update().select_related("measure", "author").get(pk=revision_id)
+        PendingRevision.objects.select_for_update(of=("self",))
+        .select_related("measure", "author")
+        .get(pk=revision_id)
     )
     if not can_release_revision(actor, revision):
         raise PermissionDenied(
@@ -202,7 +204,9 @@ def release(*, revision_id: int, actor: Any, overwrite: bool = False) -> Decisio
 @transaction.atomic
 def reject(*, revision_id: int, actor: Any, reason: str) -> Decision:
     """Reject the proposal; the reason is required and goes to the author."""
-    revision = PendingRevision.objects.select_for_update().select_related("measure").get(pk=revision_id)
+    revision = (
+        PendingRevision.objects.select_for_update(of=("self",)).select_related("measure").get(pk=revision_id)
+    )
     if not can_release_revision(actor, revision):
         raise PermissionDenied("Nur die federführende Stelle lehnt Vorschläge ab.")
     reason = reason.strip()
