@@ -185,6 +185,7 @@ def test_double_click_on_save_creates_one_measure(
     tab.locator("#id_title").fill("Elterncafé mit Sprachförderung")
     tab.locator("#id_summary").fill("Offener Treff für Eltern mit Deutschübungen und Kinderbetreuung.")
     tab.locator("#id_status").select_option("planned")
+    tab.locator("#id_owner").select_option(str(Organisation.objects.get(key="bmi").pk))
     tab.locator("#id_level").select_option(label="Bund")
     tab.locator("#id_offer_type").select_option("complementary")
     tab.locator("#id_complementary_need").fill("Eltern kleiner Kinder")

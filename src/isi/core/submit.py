@@ -14,12 +14,13 @@ region.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,8 @@ from isi.core.models import SubmitToken
 
 FIELD = "einmal_token"
 TOKEN_MAX_LENGTH = 64
+LOCKED_RETRIES = 50
+LOCKED_PAUSE_SECONDS = 0.1
 
 View = Callable[..., HttpResponse]
 
@@ -60,30 +63,46 @@ def once_per_token(view: View) -> View:
         token = _token(request) if request.method == "POST" else ""
         if not token or not request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        done = SubmitToken.objects.filter(user=request.user, token=token).exclude(url="").first()
-        if done is not None:
-            return _replay(request, done.url)
-        try:
-            with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        claim = SubmitToken.objects.create(user=request.user, token=token)
-                except IntegrityError:
-                    # The same form is being (or was just) sent in another request, which held the
-                    # claim until it finished: send this one to its result.
-                    other = SubmitToken.objects.filter(user=request.user, token=token).first()
-                    url = other.url if other is not None and other.url else request.path
-                    raise _Rollback(_replay(request, url)) from None
-                response = view(request, *args, **kwargs)
-                if not _succeeded(response):
-                    raise _Rollback(response)  # writes and claim undone together
-                claim.url = str(response["Location"])
-                claim.save(update_fields=["url"])
-                return response
-        except _Rollback as rollback:
-            return rollback.response
+        for _attempt in range(LOCKED_RETRIES):
+            try:
+                return _claimed(request, token, view, args, kwargs)
+            except OperationalError as error:
+                # SQLite without a busy wait (shared in-memory databases) says "locked" at once
+                # while the other request holds the write lock; everything was rolled back, so
+                # trying again is safe.
+                if "locked" not in str(error):
+                    raise
+                time.sleep(LOCKED_PAUSE_SECONDS)
+        return _claimed(request, token, view, args, kwargs)
 
     return wrapped
+
+
+def _claimed(request: HttpRequest, token: str, view: View, args: Any, kwargs: Any) -> HttpResponse:
+    """Run `view` holding the claim on `token` (see ``once_per_token``)."""
+    user: Any = request.user  # signed in: checked by the caller
+    done = SubmitToken.objects.filter(user=user, token=token).exclude(url="").first()
+    if done is not None:
+        return _replay(request, done.url)
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    claim = SubmitToken.objects.create(user=user, token=token)
+            except IntegrityError:
+                # The same form is being (or was just) sent in another request, which held the
+                # claim until it finished: send this one to its result.
+                other = SubmitToken.objects.filter(user=user, token=token).first()
+                url = other.url if other is not None and other.url else request.path
+                raise _Rollback(_replay(request, url)) from None
+            response = view(request, *args, **kwargs)
+            if not _succeeded(response):
+                raise _Rollback(response)  # writes and claim undone together
+            claim.url = str(response["Location"])
+            claim.save(update_fields=["url"])
+            return response
+    except _Rollback as rollback:
+        return rollback.response
 
 
 def announces_save(view: View) -> View:
