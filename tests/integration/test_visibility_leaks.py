@@ -1,6 +1,6 @@
 """Issue #12.4: a ministry's draft title never reaches anyone who may not see the draft.
 
-Every page, prefill, choice label and e-mail names a measure through ``isi.core.visibility``; a
+Every page, prefill, choice label and e-mail names a measure through ``isi.measures.visibility``; a
 viewer without ``can_view_measure`` gets "Nicht veröffentlichte Maßnahme (ID n)" instead.
 """
 

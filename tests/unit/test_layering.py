@@ -69,6 +69,19 @@ def test_lower_apps_import_no_app_above_them() -> None:
     assert offending == []
 
 
+def test_core_stands_on_accounts_only() -> None:
+    """Core is the lowest floor (change records, generic role permissions, middleware): the
+    measure predicates, labels and the JSON export live in measures, the demo in operations."""
+    upward = re.compile(r"^\s*(from|import) isi\.(?!core\b|accounts\b)\w+")
+    offending = [
+        f"{path.relative_to(SRC.parent)}:{number}: {line.strip()}"
+        for path in python_files(SRC / "core")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if upward.match(line)
+    ]
+    assert offending == []
+
+
 def test_the_grep_of_the_issue_prints_nothing() -> None:
     """The check as the issue states it (grep), so a reader can run the same line by hand."""
     pattern = r"^\s*(from|import) isi\.(" + "|".join(HIGHER_APPS) + r")\b"

@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from isi.coordination.models import ConsolidationProposal, OverlapCandidate, ProposalResponse
-from isi.core.visibility import may_see_title, unpublished_label
 from isi.measures.models import Measure
+from isi.measures.visibility import may_see_title, unpublished_label
 from isi.organisations.models import Organisation
 
 INPUT = {"class": "kern-form-input__input"}
@@ -18,7 +18,7 @@ TEXTAREA = {"class": "kern-form-input__input", "rows": 5}
 
 
 class MeasureChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    """Labels name a measure through ``isi.core.visibility`` for the form's reader."""
+    """Labels name a measure through ``isi.measures.visibility`` for the form's reader."""
 
     reader: Any = None
 

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from isi.consultations.models import Consultation
 from isi.coordination.selectors import confirmed_overlaps, open_proposals
 from isi.core.models import ChangeRecord
-from isi.core.visibility import Labeller
 from isi.measures.models import Measure, MeasureQuerySet
 from isi.measures.services import field_label
+from isi.measures.visibility import Labeller
 from isi.monitoring.evaluation.selectors import evaluation_overview
 from isi.organisations.models import Organisation
 from isi.reports.coverage import Dimension, Gap
@@ -88,7 +88,7 @@ class _AllTitles(Labeller):
 
 
 def _labeller(reader: Any) -> Labeller:
-    """Measure titles for the report's reader (``isi.core.visibility``); None: all titles."""
+    """Measure titles for the report's reader (``isi.measures.visibility``); None: all titles."""
     return _AllTitles() if reader is None else Labeller(reader)
 
 

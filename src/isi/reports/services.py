@@ -41,7 +41,7 @@ def report_build(job_id: int) -> None:
 
     # The report is German whoever requested it (IMAG documents), whatever the worker's locale.
     with override("de"):
-        # Titles of measures the requester may not see are named neutrally (isi.core.visibility).
+        # Titles of measures the requester may not see are named neutrally (isi.measures.visibility).
         data, full_tables = build_report(job.ministry, progress=progress, reader=job.requested_by)
         progress(70, _("PDF"))
         pdf = report_pdf(data)

@@ -41,8 +41,8 @@ from isi.coordination.views.common import is_htmx, safe_next, staff_required
 from isi.core.access import forbidden
 from isi.core.forms import apply_errors
 from isi.core.parsing import parse_int, parse_ints
-from isi.core.visibility import measure_label
 from isi.measures.permissions import can_view_measure, visible_measures
+from isi.measures.visibility import measure_label
 from isi.organisations.models import Organisation
 
 PAGE_SIZE = 25

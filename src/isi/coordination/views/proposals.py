@@ -32,8 +32,8 @@ from isi.core.access import forbidden
 from isi.core.forms import apply_errors
 from isi.core.parsing import parse_int, parse_ints
 from isi.core.submit import announces_save, once_per_token
-from isi.core.visibility import shared_label
 from isi.measures.permissions import can_change_measure, visible_measures
+from isi.measures.visibility import shared_label
 
 SEARCH_LIMIT = 30
 

@@ -1,5 +1,5 @@
 """`{% measure_title m %}` and `{% measure_visible m as v %}`: templates name a measure only through
-``isi.core.visibility``, so a page never shows a title its reader may not see.
+``isi.measures.visibility``, so a page never shows a title its reader may not see.
 
 Answers are kept on the request for the rest of the page (one query per hidden measure at most).
 """
@@ -10,8 +10,8 @@ from typing import Any
 
 from django import template
 
-from isi.core.visibility import may_see_title, unpublished_label
 from isi.measures.models import Measure
+from isi.measures.visibility import may_see_title, unpublished_label
 
 register = template.Library()
 CACHE = "_isi_measure_title_visible"
