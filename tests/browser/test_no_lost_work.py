@@ -196,3 +196,23 @@ def test_double_click_on_save_creates_one_measure(
     tab.get_by_role("button", name="Speichern", exact=True).dblclick()
     expect(tab).to_have_url(re.compile(r"/arbeitsbereich/massnahmen/\d+/$"), timeout=15_000)
     assert Measure.objects.filter(title="Elterncafé mit Sprachförderung").count() == 1
+
+
+def test_start_page_staff_list_options_and_the_warning_dialog_pass_axe(
+    live_server: LiveServer, sign_in_as: Any, referentin: User, settings: Any
+) -> None:
+    from tests.browser.test_accessibility import axe_violations
+
+    stale = a_measure("Lange nicht geprüft")
+    Measure.objects.filter(pk=stale.pk).update(last_reviewed_at=None)
+    page = sign_in_as("referentin")
+    expect(page).to_have_url(f"{live_server.url}/arbeitsbereich/start/")
+    expect(page.locator("#start-attention-list")).to_contain_text("Lange nicht geprüft")
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/arbeitsbereich/?spalten=updated&spalten=areas&pro_seite=10")
+    page.locator("details.list-options summary").click()
+    assert axe_violations(page) == []
+    settings.ISI_SESSION_IDLE_SECONDS = 6
+    page.goto(f"{live_server.url}/arbeitsbereich/")
+    expect(page.locator("dialog#session-warning")).to_be_visible(timeout=10_000)
+    assert axe_violations(page) == []

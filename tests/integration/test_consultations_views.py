@@ -203,10 +203,14 @@ def test_post_without_csrf_token_is_refused(
     user = users["bmas"]
     assert user is not None
     client.force_login(user)
-    response = client.post(
-        f"/arbeitsbereich/abstimmungen/{consultation.pk}/stellungnahme/", {"text": "ohne Token"}
-    )
-    assert response.status_code == 403
+    url = f"/arbeitsbereich/abstimmungen/{consultation.pk}/stellungnahme/"
+    response = client.post(url, {"text": "ohne Token"})
+    # Refused, nothing written; the typed text is kept as a draft and the form shown again with it
+    # (issue 15.3), for the person to check and send again with a valid token.
+    assert response.status_code == 302
+    assert response["Location"].startswith(url + "?entwurf=")
+    assert not consultation.comments.exists()
+    assert "ohne Token" in client.get(response["Location"]).content.decode()
     assert not consultation.comments.exists()
 
 
