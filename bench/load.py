@@ -550,6 +550,9 @@ def main() -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     try:
         return run(args, workdir)
+    except (subprocess.CalledProcessError, RuntimeError) as exc:  # setup failed: one line, not a number
+        log(f"bench/load.py: setup failed – {exc}")
+        return 1
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
