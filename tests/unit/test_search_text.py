@@ -43,7 +43,15 @@ def test_stemmed_text_is_space_padded_for_whole_word_matches() -> None:
 def test_words_are_anded_and_stop_words_dropped() -> None:
     parsed = parse_query("Sprachkurse für Frauen")
     assert [c.needle for c in parsed.positive] == ["sprachkur", "frau"]
-    assert fts_expression(parsed) == '"sprachkur" AND "frau"'
+    # Each word is one clause: its needles (isi.textmodel alternatives) and, for a word that could
+    # be a short name, the organisation key, ORed.
+    sprach = "(" + " OR ".join(f'"{n}"' for n in parsed.positive[0].needles) + ")"
+    assert fts_expression(parsed) == f'{sprach} AND ("frau" OR " org_frauen ")'
+    assert '"integrationskur"' in sprach
+
+
+def test_a_word_without_alternatives_or_keys_is_one_fts_string() -> None:
+    assert fts_expression(parse_query("Begegnungen")) == '"begegn"'
 
 
 def test_only_stop_words_are_searched_as_they_are() -> None:
@@ -66,7 +74,7 @@ def test_minus_excludes() -> None:
     parsed = parse_query("Beratung -Jugend")
     assert [c.needle for c in parsed.positive] == ["berat"]
     assert [c.needle for c in parsed.negative] == ["jugend"]
-    assert fts_expression(parsed) == '("berat") NOT ("jugend")'
+    assert fts_expression(parsed) == '(("berat" OR "sprechstund" OR "beratungsstell")) NOT ("jugend")'
     assert fts_expression(parse_query("-Jugend"), negative_only=True) == '"jugend"'
 
 

@@ -59,8 +59,14 @@ class TextPlan:
         return self.plain_sql, self.plain_params
 
 
+def _fts_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
 def _fts_string(clause: Clause) -> str:
-    return '"' + clause.needle.replace('"', '""') + '"'
+    """A clause as FTS5 strings (trigram phrases): its needles and padded keys, ORed."""
+    parts = [_fts_quote(n) for n in clause.needles] + [_fts_quote(f" {k} ") for k in clause.keys]
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
 def fts_expression(parsed: ParsedQuery, *, negative_only: bool = False) -> str:
@@ -82,9 +88,21 @@ def _websearch(clause: Clause) -> str:
 
 
 def pg_rank_query(parsed: ParsedQuery) -> str:
-    return " or ".join(_websearch(c) for c in parsed.positive if c.words != ("or",))
+    return " or ".join(_websearch(c) for c in parsed.positive if c.words != ("or",) and not c.key_only)
 
 
+def _key_like(key: str) -> str:
+    """LIKE pattern for one padded key (underscores escaped: backslash is PostgreSQL's default)."""
+    return "% " + key.replace("_", "\\_") + " %"
+
+
+# PostgreSQL score per positive clause, beside ts_rank (below 1): found in the title 1, else in
+# the summary 0.5; an exact key 1.5. SQLite weighs the columns through bm25 (isi.search.schema).
+PG_TITLE_POINTS, PG_SUMMARY_POINTS, PG_KEY_POINTS = 1.0, 0.5, 1.5
+
+
+# The stemmed text of document `d`: the expression of the trigram index (isi.search.schema.STEM_TEXT).
+DOC_TEXT = "(d.title || d.summary || d.body || d.orgs)"
 EXPANSION_LIMIT = 1000  # more vocabulary stems than this for one query stem: LIKE on the text instead
 
 
@@ -104,15 +122,15 @@ def _expand(pattern: str) -> list[str] | None:
     return None if len(found) > EXPANSION_LIMIT else found
 
 
-def pg_stems_query(clause: Clause) -> str | None:
-    """The clause as a `simple` tsquery over the stems, via the vocabulary; None if too broad.
+def pg_stems_query(needle: str) -> str | None:
+    """One needle as a `simple` tsquery over the stems, via the vocabulary; None if too broad.
 
     A stem of three or more characters becomes every indexed stem containing it (berat →
     berat | migrationsberat | …); a shorter one itself; a phrase: stems ending with its first
     word, then its middle words, then stems starting with its last word (<-> = next position).
     "" means: occurs nowhere.
     """
-    stems = clause.needle.split()
+    stems = needle.split()
     if len(stems) == 1:
         if len(stems[0]) < 3:
             return _lexeme(stems[0])
@@ -129,21 +147,55 @@ def pg_stems_query(clause: Clause) -> str | None:
 
 
 def _pg_clause(clause: Clause) -> tuple[str, list[Any]]:
-    """A clause matches if the stems do (compound parts) or the `german` vector does (whole words).
+    """A clause matches if the stems do (compound parts; any of its needles), the `german` vector
+    does (whole words) or one of its exact keys is in `keys`.
 
     The tsqueries sit in scalar subqueries so that the planner uses a generic estimate (and the
     GIN indexes) instead of judging common words by their statistics (and scanning everything).
     """
-    parts = ["d.vector @@ (SELECT websearch_to_tsquery('german', %s))"]
-    params: list[Any] = [_websearch(clause)]
-    stems = pg_stems_query(clause)
-    if stems is None:
-        parts.append("(d.title || d.body) LIKE %s")
-        params.append(_like(clause.needle))
-    elif stems:
-        parts.append("d.stems @@ (SELECT to_tsquery('simple', %s))")
-        params.append(stems)
+    parts: list[str] = []
+    params: list[Any] = []
+    if clause.needle:
+        parts.append("d.vector @@ (SELECT websearch_to_tsquery('german', %s))")
+        params.append(_websearch(clause))
+    for needle in clause.needles:
+        stems = pg_stems_query(needle)
+        if stems is None:
+            parts.append(f"{DOC_TEXT} LIKE %s")
+            params.append(_like(needle))
+        elif stems:
+            parts.append("d.stems @@ (SELECT to_tsquery('simple', %s))")
+            params.append(stems)
+    for key in clause.keys:
+        parts.append("d.keys LIKE %s")
+        params.append(_key_like(key))
+    if not parts:
+        return "(1 = 0)", []
     return f"({' OR '.join(parts)})", params
+
+
+def _pg_points(column: str, patterns: list[str], points: float) -> tuple[str, list[Any]]:
+    if not patterns:
+        return "", []
+    test = " OR ".join(f"d.{column} LIKE %s" for _ in patterns)
+    return f"(CASE WHEN {test} THEN {points} ELSE 0 END)", patterns
+
+
+def _pg_score_parts(parsed: ParsedQuery) -> tuple[list[str], list[Any]]:
+    sql: list[str] = []
+    params: list[Any] = []
+    for clause in parsed.positive:
+        needles = [_like(n) for n in clause.needles]
+        title, title_params = _pg_points("title", needles, PG_TITLE_POINTS)
+        summary, summary_params = _pg_points("summary", needles, PG_SUMMARY_POINTS)
+        if title:
+            sql.append(f"(CASE WHEN {title} > 0 THEN {title} ELSE {summary} END)")
+            params.extend([*title_params, *title_params, *summary_params])
+        keys, key_params = _pg_points("keys", [_key_like(k) for k in clause.keys], PG_KEY_POINTS)
+        if keys:
+            sql.append(keys)
+            params.extend(key_params)
+    return sql or ["0"], params
 
 
 def _pg_plan(parsed: ParsedQuery) -> TextPlan:
@@ -163,9 +215,10 @@ def _pg_plan(parsed: ParsedQuery) -> TextPlan:
     if negative_sql:
         where += f" AND NOT ({negative_sql})"
         where_params.extend(negative_params)
-    title_hits = " + ".join("(CASE WHEN d.title LIKE %s THEN 1 ELSE 0 END)" for _ in parsed.positive)
-    score = f"{title_hits} + ts_rank(d.vector, websearch_to_tsquery('german', %s), {PG_RANK_NORMALISATION})"
-    score_params = [*(_like(c.needle) for c in parsed.positive), pg_rank_query(parsed)]
+    points, points_params = _pg_score_parts(parsed)
+    rank = f"ts_rank(d.vector, websearch_to_tsquery('german', %s), {PG_RANK_NORMALISATION})"
+    score = f"{' + '.join(points)} + {rank}"
+    score_params = [*points_params, pg_rank_query(parsed)]
     sql = f"SELECT d.measure_id AS id, {score} AS score FROM {docs} d WHERE {where}"
     plain = f"SELECT d.measure_id AS id, 0.0 AS score FROM {docs} d WHERE {where}"
     return TextPlan("postgresql", parsed, sql, (*score_params, *where_params), plain, tuple(where_params))
@@ -241,11 +294,14 @@ def order_by_relevance(qs: MeasureQuerySet, plan: TextPlan) -> MeasureQuerySet:
             "fts_entry__rank", "pk"
         )
     if plan.mode == "postgresql":
-        total: Any = Value(0)
-        for clause in plan.query.positive:
-            total = total + Case(
-                When(search_document__title__contains=clause.needle, then=Value(1)), default=Value(0)
-            )
+        points, points_params = _pg_score_parts(plan.query)
+        # The same points as the text plan, as SQL over the measure's document.
+        total: Any = RawSQL(  # noqa: S611 - constant names, values as parameters
+            f"(SELECT {' + '.join(points)} FROM {schema.DOC_TABLE} d "
+            f"WHERE d.measure_id = {Measure._meta.db_table}.id)",
+            tuple(points_params),
+            output_field=FloatField(),
+        )
         rank = Func(
             F("search_document__vector"),
             RawSQL("websearch_to_tsquery('german', %s)", (pg_rank_query(plan.query),)),

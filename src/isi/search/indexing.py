@@ -2,7 +2,8 @@
 public ones: visibility is decided when searching, so publishing or archiving needs no reindex).
 
 - `reindex_measures(ids)` — after any write that changes what a measure's document contains:
-  title, summary, goals, owner, organisations, areas, target groups, NAP-I theme, component. Call
+  title, summary, goals, legal basis, owner, organisations, areas, target groups, NAP-I theme and
+  number, component. Call
   it inside the writing transaction (the index then commits or rolls back with the change).
   Deleted ids lose their document. Cheap: a handful of queries per call, batched.
 - `rebuild_search_index()` — everything from scratch (`isi search_index --rebuild`); also after
@@ -37,7 +38,7 @@ from isi.measures.models import Measure, MeasureOrganisation
 from isi.organisations.models import Organisation, OrganisationAlias
 from isi.search import schema
 from isi.search.models import SearchDocument
-from isi.search.text import stemmed_text
+from isi.search.text import key_of_org, napi_key, stemmed_text
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +51,15 @@ Progress = Callable[[int, int], None]
 class Document:
     measure_id: int
     title: str  # raw title (PostgreSQL tsvector, weight A)
-    body: str  # raw body text (PostgreSQL tsvector, weight B)
+    body: str  # raw goals, theme, component, areas, target groups (weight C)
     title_stems: str
     body_stems: str
     source_updated_at: datetime | None
+    summary: str = ""  # raw summary (weight B)
+    orgs: str = ""  # raw organisation names, short names and aliases (weight D)
+    summary_stems: str = " "
+    orgs_stems: str = " "
+    keys: str = " "  # exact keys, space padded: " napi_1_4_1 org_bamf "
 
 
 @dataclass
@@ -65,6 +71,8 @@ class _Names:
     themes: dict[int, str]
     components: dict[int, str]
     organisations: dict[int, str] = field(default_factory=dict)
+    organisation_keys: dict[int, list[str]] = field(default_factory=dict)
+    theme_places: dict[int, tuple[int, int]] = field(default_factory=dict)  # theme → (phase, position)
 
     @classmethod
     def load(cls) -> _Names:
@@ -73,6 +81,10 @@ class _Names:
             target_groups=dict(TargetGroup.objects.values_list("pk", "name")),
             themes=dict(Theme.objects.values_list("pk", "title")),
             components=dict(Component.objects.values_list("pk", "name")),
+            theme_places={
+                pk: (phase, position)
+                for pk, phase, position in Theme.objects.values_list("pk", "phase__number", "position")
+            },
         )
 
     def organisation_text(self, ids: Iterable[int]) -> None:
@@ -81,10 +93,11 @@ class _Names:
         if not missing:
             return
         parts: dict[int, list[str]] = defaultdict(list)
-        for pk, name, short in Organisation.objects.filter(pk__in=missing).values_list(
-            "pk", "name", "short_name"
+        for pk, name, short, key in Organisation.objects.filter(pk__in=missing).values_list(
+            "pk", "name", "short_name", "key"
         ):
             parts[pk].extend(p for p in (name, short) if p)
+            self.organisation_keys[pk] = [k for k in dict.fromkeys(map(key_of_org, (short, key))) if k]
         for pk, alias in OrganisationAlias.objects.filter(organisation_id__in=missing).values_list(
             "organisation_id", "name"
         ):
@@ -105,20 +118,32 @@ def build_documents(ids: Sequence[int], names: _Names | None = None) -> list[Doc
     names = names or _Names.load()
     rows = list(
         Measure.objects.filter(pk__in=ids).values_list(
-            "pk", "title", "summary", "goals", "owner_id", "nap_i_theme_id", "component_id", "updated_at"
+            "pk",
+            "title",
+            "summary",
+            "goals",
+            "legal_basis",
+            "owner_id",
+            "nap_i_theme_id",
+            "nap_i_number",
+            "component_id",
+            "updated_at",
         )
     )
     areas = _pairs(Measure.areas.through, "area_id", ids)
     groups = _pairs(Measure.target_groups.through, "targetgroup_id", ids)
     links = _pairs(MeasureOrganisation, "organisation_id", ids)
-    names.organisation_text({r[4] for r in rows} | {o for os in links.values() for o in os})
+    names.organisation_text({r[5] for r in rows} | {o for os in links.values() for o in os})
     documents = []
-    for pk, title, summary, goals, owner_id, theme_id, component_id, updated_at in rows:
+    for pk, title, summary, goals, legal, owner_id, theme_id, napi_number, component_id, updated_at in rows:
         organisations = dict.fromkeys([owner_id, *links.get(pk, [])])
+        org_parts = [names.organisations.get(o, "") for o in organisations]
+        keys = [k for o in organisations for k in names.organisation_keys.get(o, [])]
+        if theme_id and napi_number is not None and theme_id in names.theme_places:
+            keys.insert(0, napi_key(*names.theme_places[theme_id], napi_number))
         parts = [
-            summary,
             goals,
-            *(names.organisations.get(o, "") for o in organisations),
+            legal,
             names.themes.get(theme_id, "") if theme_id else "",
             names.components.get(component_id, "") if component_id else "",
             *(names.areas.get(a, "") for a in areas.get(pk, [])),
@@ -133,22 +158,31 @@ def build_documents(ids: Sequence[int], names: _Names | None = None) -> list[Doc
                 title_stems=stemmed_text(title),
                 body_stems=stemmed_text(*parts),
                 source_updated_at=updated_at,
+                summary=summary,
+                orgs="\n".join(p for p in org_parts if p),
+                summary_stems=stemmed_text(summary),
+                orgs_stems=stemmed_text(*org_parts),
+                keys=f" {' '.join(dict.fromkeys(keys))} " if keys else " ",
             )
         )
     return documents
 
 
-_COLUMNS = "measure_id, title, body, vector, source_updated_at"
-_SQLITE_UPSERT = (
-    f"INSERT INTO {schema.DOC_TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, NULL, %s) "
-    "ON CONFLICT (measure_id) DO UPDATE SET title = excluded.title, body = excluded.body, "
-    "source_updated_at = excluded.source_updated_at"
+_COLUMNS = "measure_id, title, summary, body, orgs, keys, vector, source_updated_at"
+_SET = (
+    "title = excluded.title, summary = excluded.summary, body = excluded.body, orgs = excluded.orgs, "
+    "keys = excluded.keys, source_updated_at = excluded.source_updated_at"
 )
-_PG_VECTOR = "setweight(to_tsvector('german', %s), 'A') || setweight(to_tsvector('german', %s), 'B')"
+_SQLITE_UPSERT = (
+    f"INSERT INTO {schema.DOC_TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, NULL, %s) "
+    f"ON CONFLICT (measure_id) DO UPDATE SET {_SET}"
+)
+_PG_VECTOR = " || ".join(
+    f"setweight(to_tsvector('german', %s), '{weight}')" for weight in ("A", "B", "C", "D")
+)
 _PG_UPSERT = (
-    f"INSERT INTO {schema.DOC_TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, {_PG_VECTOR}, %s) "
-    "ON CONFLICT (measure_id) DO UPDATE SET title = excluded.title, body = excluded.body, "
-    "vector = excluded.vector, source_updated_at = excluded.source_updated_at"
+    f"INSERT INTO {schema.DOC_TABLE} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, {_PG_VECTOR}, %s) "
+    f"ON CONFLICT (measure_id) DO UPDATE SET {_SET}, vector = excluded.vector"
 )
 
 
@@ -160,12 +194,35 @@ def _write(documents: Sequence[Document], *, vocabulary: bool = True) -> None:
     if postgres:
         sql = _PG_UPSERT
         rows: list[tuple[Any, ...]] = [
-            (d.measure_id, d.title_stems, d.body_stems, d.title, d.body, adapt(d.source_updated_at))
+            (
+                d.measure_id,
+                d.title_stems,
+                d.summary_stems,
+                d.body_stems,
+                d.orgs_stems,
+                d.keys,
+                d.title,
+                d.summary,
+                d.body,
+                d.orgs,
+                adapt(d.source_updated_at),
+            )
             for d in documents
         ]
     else:
         sql = _SQLITE_UPSERT
-        rows = [(d.measure_id, d.title_stems, d.body_stems, adapt(d.source_updated_at)) for d in documents]
+        rows = [
+            (
+                d.measure_id,
+                d.title_stems,
+                d.summary_stems,
+                d.body_stems,
+                d.orgs_stems,
+                d.keys,
+                adapt(d.source_updated_at),
+            )
+            for d in documents
+        ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
         if postgres and vocabulary:

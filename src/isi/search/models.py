@@ -36,10 +36,15 @@ class SearchDocument(models.Model):
         on_delete=models.CASCADE,
         related_name="search_document",
     )
-    # Stems (isi.search.text.stemmed_text), space separated and space padded.
+    # Stems (isi.search.text.stemmed_text), space separated and space padded, one column per
+    # weight: title > summary > body (goals, theme, component, areas, target groups) > orgs.
     title = models.TextField(_("Titel (Wortstämme)"))
+    summary = models.TextField(_("Kurzbeschreibung (Wortstämme)"), default="", blank=True)
     body = models.TextField(_("Text (Wortstämme)"))
-    # PostgreSQL only: title (weight A) and body (weight B) in the `german` configuration.
+    orgs = models.TextField(_("Organisationen (Wortstämme)"), default="", blank=True)
+    # Exact keys, not stemmed: " napi_1_4_1 org_bamf org_bmi " (isi.search.text).
+    keys = models.TextField(_("Schlüssel"), default="", blank=True)
+    # PostgreSQL only: title (A), summary (B), body (C), orgs (D) in the `german` configuration.
     vector = TsVectorField(null=True, blank=True, editable=False)
     # The measure's updated_at when this document was built: `isi search_index` finds stale ones.
     source_updated_at = models.DateTimeField(_("Stand der Maßnahme"), null=True, blank=True)
@@ -70,7 +75,7 @@ class FtsEntry(models.Model):
     """SQLite only: the FTS5 table `search_fts` (created by migration 0002), for ORM joins.
 
     `Measure.objects.filter(fts_entry__document__match=expr).order_by("fts_entry__rank")` joins it on
-    rowid = measure id; `rank` is FTS5's configured bm25 (title weight 10, body 1).
+    rowid = measure id; `rank` is FTS5's configured bm25 (column weights in isi.search.schema).
     """
 
     measure = models.OneToOneField(

@@ -1,7 +1,8 @@
 """Text → features for the similarity engine: German word stems and character n-grams of stems.
 
-Pure (no Django). Stems come from ``isi.search.text.stem`` (Snowball German plus a second "-s"
-rule, umlauts folded), so the search and the similarity engine normalise words the same way.
+Pure (no Django). Stems, stop words and the synonym table come from ISI's one German text model
+``isi.textmodel`` (Snowball German plus a second "-s" rule, umlauts folded), which the search uses
+too, so both normalise words the same way.
 
 - Word features: the stems of the significant words (no stop words, no numbers, at least
   ``MIN_WORD_CHARS`` letters), with their counts (the vectoriser applies a sublinear tf).
@@ -11,7 +12,7 @@ rule, umlauts folded), so the search and the similarity engine normalise words t
   (berufssprachkur) share "spra", "prac", … "kur ". Grams are counted once per distinct stem
   that contains them, so a word repeated in a long text does not flood the gram block.
 
-- Synonyms: a word of a domain synonym group (``data/synonyms.json``, e.g. Flüchtlinge /
+- Synonyms: a word of a domain synonym group (``isi/textmodel/data/synonyms.json``, e.g. Flüchtlinge /
   Geflüchtete / Schutzsuchende) becomes the feature ``SYNONYM_MARK`` + the group's canonical stem
   instead of its own stem, in documents and queries alike, so different members of a group are
   one word to the engine. Its grams are the canonical stem's. (Keeping the own stem as well was
@@ -23,12 +24,11 @@ synonym feature the word that brought it in).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 
-from isi.search.text import STOPWORDS, WORD, stem
+from isi.textmodel import STOPWORDS, WORD, stem, synonym_word_groups
+from isi.textmodel import SYNONYMS_PATH as SYNONYMS_PATH  # re-exported (tests, bench)
 
 MIN_WORD_CHARS = 3
 MAX_WORD_CHARS = 40  # longer "words" are cut: nobody writes one, it only costs
@@ -44,13 +44,12 @@ DOMAIN_STOPWORDS = frozenset(
 )
 
 SYNONYM_MARK = "="  # prefix of synonym features; no word ever contains it
-SYNONYMS_PATH = Path(__file__).parent / "data" / "synonyms.json"
 
 
 @lru_cache(maxsize=1)
 def synonym_groups() -> dict[str, tuple[str, ...]]:
-    """Canonical stem → the group's words as written, from ``data/synonyms.json``."""
-    groups: list[list[str]] = json.loads(SYNONYMS_PATH.read_text(encoding="utf-8"))["groups"]
+    """Canonical stem → the group's words as written, from the text model's synonym table."""
+    groups = synonym_word_groups()
     out: dict[str, tuple[str, ...]] = {}
     for group in groups:
         canonical = next((s for s in map(word_stem, group) if s is not None), None)
