@@ -60,6 +60,7 @@ from isi.core.parsing import parse_int, parse_ints
 from isi.measures.export import measure_to_export
 from isi.measures.models import Measure, MeasureQuerySet
 from isi.measures.permissions import can_change_measure, can_create_measure, visible_measures
+from isi.measures.provenance import unconfirmed_fields
 from isi.measures.rules import Violation
 from isi.measures.selectors import measures_with_details
 from isi.measures.services import (
@@ -104,6 +105,10 @@ PLAIN_FIELDS = (
     "publication",
     "legal_basis",
     "funding_note",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "url",
     "budget_eur",
     "offer_type",
     "complementary_need",
@@ -136,6 +141,28 @@ def measure_item(measure: Measure, *, internal: bool) -> dict[str, Any]:
         publication=measure.publication,
         legal_basis=measure.legal_basis,
         updated_at=measure.updated_at,
+    )
+    unconfirmed = unconfirmed_fields(measure)
+    classification_suggested = bool({"offer_type", "component"} & set(unconfirmed))
+    data.update(
+        area_details=[
+            {"key": a.key, "name": a.name, "suggested": "areas" in unconfirmed} for a in measure.areas.all()
+        ],
+        target_group_details=[
+            {"key": t.key, "name": t.name, "suggested": "target_groups" in unconfirmed}
+            for t in measure.target_groups.all()
+        ],
+        component_detail=(
+            {
+                "key": measure.component.key,
+                "name": measure.component.name,
+                "suggested": classification_suggested,
+            }
+            if measure.component
+            else None
+        ),
+        offer_type_suggested=bool(measure.offer_type) and classification_suggested,
+        unconfirmed_fields=unconfirmed,
     )
     if internal:
         data.update({name: getattr(measure, name) for name in EDITING_FIELDS})

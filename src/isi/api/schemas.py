@@ -67,6 +67,20 @@ class RegionRefOut(Schema):
     name: str
 
 
+class CatalogValueOut(Schema):
+    key: str
+    name: str
+    suggested: bool = Field(
+        description="true: automatisch zugeordnet (Stichwortregel beim Import), von niemandem geprüft"
+    )
+
+
+class ContactOut(Schema):
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
 class MeasureOut(Schema):
     """A measure as in `isi export json`, plus the catalogue keys PATCH and POST use."""
 
@@ -101,6 +115,25 @@ class MeasureOut(Schema):
     start_date: date | None
     end_date: date | None
     updated_at: datetime
+    area_details: list[CatalogValueOut] = Field(
+        default_factory=list, description="Bereiche mit Kennzeichnung automatischer Zuordnung"
+    )
+    target_group_details: list[CatalogValueOut] = Field(
+        default_factory=list, description="Zielgruppen mit Kennzeichnung automatischer Zuordnung"
+    )
+    component_detail: CatalogValueOut | None = None
+    offer_type_suggested: bool = Field(
+        False, description="true: die Einordnung ist automatisch zugeordnet und ungeprüft"
+    )
+    unconfirmed_fields: list[str] = Field(
+        default_factory=list,
+        description="Felder, deren Werte automatisch zugeordnet und noch von niemandem geprüft sind",
+    )
+    url: str | None = Field(None, description="Internetseite des Angebots")
+    contact: ContactOut | None = None
+    last_reviewed_at: datetime | None = Field(
+        None, description="Zuletzt von der zuständigen Stelle geprüft (nicht das Importdatum)"
+    )
     # Internal: only for signed-in callers (absent for anonymous ones).
     owner_basis: str | None = None
     owner_explanation: str | None = None
@@ -209,6 +242,10 @@ NOT_NULL = (
     "publication",
     "legal_basis",
     "funding_note",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "url",
     "offer_type",
     "complementary_need",
     "regular_system_reason",
@@ -265,6 +302,10 @@ class MeasureFieldsIn(InputSchema):
     publication: PublicationValue | None = None
     legal_basis: str | None = None
     funding_note: str | None = None
+    contact_name: str | None = Field(None, max_length=200)
+    contact_email: str | None = Field(None, max_length=254, description='E-Mail-Adresse; "": leeren')
+    contact_phone: str | None = Field(None, max_length=40)
+    url: str | None = Field(None, max_length=500, description='http(s)-Adresse; "": leeren')
     budget_eur: Decimal | None = Field(
         None, ge=0, max_digits=14, decimal_places=2, description="null: leeren"
     )

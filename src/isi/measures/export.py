@@ -39,6 +39,17 @@ def measure_to_export(measure: Measure) -> dict[str, Any]:
         "suggested_fields": snapshot["suggested_fields"],
         "nap_i_theme_title": measure.nap_i_theme.title if measure.nap_i_theme else None,
         "source_key": measure.source_key,
+        "url": measure.url or None,
+        "contact": (
+            {
+                "name": measure.contact_name or None,
+                "email": measure.contact_email or None,
+                "phone": measure.contact_phone or None,
+            }
+            if measure.contact_name or measure.contact_email or measure.contact_phone
+            else None
+        ),
+        "last_reviewed_at": measure.last_reviewed_at.isoformat() if measure.last_reviewed_at else None,
     }
 
 

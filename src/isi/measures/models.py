@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +102,27 @@ class Measure(models.Model):
         related_name="measures",
     )
     nap_i_number = models.PositiveSmallIntegerField(_("Nummer im Themenforum"), null=True, blank=True)
+
+    # Contact and link for the public (the NAP-I names none; owners fill them in).
+    contact_name = models.CharField(_("Ansprechperson oder Stelle"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("E-Mail-Adresse für Anfragen"), max_length=254, blank=True)
+    contact_phone = models.CharField(
+        _("Telefon für Anfragen"),
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ()/\-]{4,38}[0-9]$",
+                _("Bitte eine Telefonnummer aus Ziffern angeben, z. B. +49 30 18681-0."),
+            )
+        ],
+    )
+    url = models.URLField(
+        _("Internetseite des Angebots"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
 
     # Law and money (rule 11)
     legal_basis = models.TextField(_("Rechtsgrundlage"), blank=True)

@@ -20,6 +20,7 @@ from isi.core.models import ChangeRecord
 from isi.measures.judgement import judge_change
 from isi.measures.models import Evaluation, Measure, MeasureOrganisation, PendingRevision
 from isi.measures.permissions import WritePolicy, can_create_measure, measure_write_policy, needs_release
+from isi.measures.provenance import confirmed_by_change
 from isi.measures.rules import Violation
 from isi.measures.signals import measures_changed
 from isi.measures.snapshots import measure_snapshot
@@ -326,6 +327,13 @@ def measure_change(
             _apply_relations(measure, changes)
             measure = Measure.objects.get(pk=measure.pk)
             after = measure_snapshot(measure)
+            if actor is not None and measure.suggested_fields and "suggested_fields" not in changes:
+                # A person who changes a machine suggestion has decided it (isi.measures.provenance).
+                left = confirmed_by_change(list(measure.suggested_fields), before, after)
+                if left != list(measure.suggested_fields):
+                    Measure.objects.filter(pk=measure.pk).update(suggested_fields=left)
+                    measure.suggested_fields = left
+                    after = measure_snapshot(measure)
             _enforce(policy, before, after)
             unchanged = unchanged and after == before
             if unchanged:

@@ -42,6 +42,10 @@ def measure_snapshot(measure: Measure) -> dict[str, Any]:
             if theme
             else None
         ),
+        "contact_name": measure.contact_name,
+        "contact_email": measure.contact_email,
+        "contact_phone": measure.contact_phone,
+        "url": measure.url,
         "legal_basis": measure.legal_basis,
         "funding_note": measure.funding_note,
         "funding_programmes": sorted(f.key for f in measure.funding_programmes.all()),

@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from isi.core.spreadsheets import spreadsheet_safe
 from isi.measures.export import measure_to_export
 from isi.measures.models import Measure, MeasureOrganisation
+from isi.measures.provenance import SUGGESTION_MARK, is_unconfirmed, unconfirmed_fields
 from isi.opendata.geocoding import LEVEL_URIS, Geocoding, geocode
 from isi.search.filters import MeasureFilter
 
@@ -74,6 +75,9 @@ PUBLIC_EXPORT_FIELDS = (
     "start_date",
     "end_date",
     "nap_i_theme_title",
+    "url",
+    "contact",
+    "last_reviewed_at",
 )
 INTERNAL_EXPORT_FIELDS = frozenset(
     {"owner_basis", "owner_explanation", "suggested_fields", "source_key", "version"}
@@ -149,6 +153,12 @@ def public_record(measure: Measure, geo: Geocoding) -> dict[str, Any]:
     record["legal_basis"] = measure.legal_basis or None
     record["budget_eur"] = str(measure.budget_eur) if measure.budget_eur is not None else None
     record["last_modified"] = measure.updated_at.isoformat() if measure.updated_at else None
+    # Machine suggestions are marked, never presented as facts (isi.measures.provenance).
+    unconfirmed = unconfirmed_fields(measure)
+    record["unconfirmed_fields"] = unconfirmed
+    record["areas_suggested"] = "areas" in unconfirmed
+    record["target_groups_suggested"] = "target_groups" in unconfirmed
+    record["classification_suggested"] = is_unconfirmed(measure, "classification")
     return record
 
 
@@ -170,7 +180,8 @@ class GermanLabels:
             )
 
 
-Cell = str | int | date | Decimal | None
+Cell = str | bool | int | date | Decimal | None
+SUGGESTED_SUFFIX = f" ({SUGGESTION_MARK})"
 
 
 @dataclass(frozen=True)
@@ -193,6 +204,11 @@ def _modified(m: Measure) -> date | None:
     return timezone.localtime(m.updated_at).date() if m.updated_at else None
 
 
+def _reviewed(m: Measure) -> date | None:
+    """The last human review (a round confirmation or an edit), never the import date."""
+    return timezone.localtime(m.last_reviewed_at).date() if m.last_reviewed_at else None
+
+
 COLUMNS: tuple[Column, ...] = (
     Column("ID", 8, lambda m, g, lb: m.pk),
     Column("Titel", 50, lambda m, g, lb: m.title),
@@ -210,9 +226,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("Gemeindeschlüssel (AGS)", 14, lambda m, g, lb: g.ags),
     Column("Region", 24, lambda m, g, lb: m.region.name if m.region else None),
     Column("Bereiche", 30, lambda m, g, lb: _joined(a.name for a in m.areas.all())),
+    Column("Bereiche" + SUGGESTED_SUFFIX, 14, lambda m, g, lb: is_unconfirmed(m, "areas")),
     Column("Zielgruppen", 40, lambda m, g, lb: _joined(t.name for t in m.target_groups.all())),
+    Column("Zielgruppen" + SUGGESTED_SUFFIX, 14, lambda m, g, lb: is_unconfirmed(m, "target_groups")),
     Column("Einordnung", 30, lambda m, g, lb: lb.offer_type.get(m.offer_type) if m.offer_type else None),
     Column("Baustein", 30, lambda m, g, lb: m.component.name if m.component else None),
+    Column(
+        "Einordnung und Baustein" + SUGGESTED_SUFFIX,
+        14,
+        lambda m, g, lb: is_unconfirmed(m, "classification"),
+    ),
     Column("Bedarf (komplementäre Maßnahme)", 30, lambda m, g, lb: m.complementary_need),
     Column("NAP-I-Phase", 10, lambda m, g, lb: m.nap_i_theme.phase.number if m.nap_i_theme else None),
     Column(
@@ -227,6 +250,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("Hinweis zur Förderung", 30, lambda m, g, lb: m.funding_note),
     Column("Mittel (EUR)", 16, lambda m, g, lb: m.budget_eur),
     Column("Zuletzt geändert", 14, lambda m, g, lb: _modified(m)),
+    Column("Zuletzt geprüft", 14, lambda m, g, lb: _reviewed(m)),
+    Column("Ansprechperson oder Stelle", 30, lambda m, g, lb: m.contact_name),
+    Column("E-Mail", 30, lambda m, g, lb: m.contact_email),
+    Column("Telefon", 20, lambda m, g, lb: m.contact_phone),
+    Column("Internetseite", 40, lambda m, g, lb: m.url),
 )
 HEADERS = tuple(column.header for column in COLUMNS)
 
@@ -251,6 +279,8 @@ def csv_text(value: Cell) -> str:
     """German Excel conventions: DD.MM.YYYY, decimal comma; then the formula guard."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     if isinstance(value, Decimal):
@@ -301,6 +331,8 @@ def _xlsx_text(value: str) -> str:
 
 
 def _xlsx_cell(sheet: Any, value: Cell, *, bold: bool = False) -> Any:
+    if isinstance(value, bool):
+        value = "ja" if value else "nein"
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=_xlsx_text(value))
         cell.data_type = "s"  # never a formula, whatever the text

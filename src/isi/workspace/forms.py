@@ -21,6 +21,7 @@ from isi.core.forms import GermanDateField, GermanDecimalField
 from isi.core.parsing import is_int
 from isi.measures.judgement import judge_change
 from isi.measures.models import Evaluation, Measure, MeasureOrganisation
+from isi.measures.provenance import SUGGESTIBLE_FIELDS, unconfirmed_fields
 from isi.measures.rules import Violation
 from isi.measures.services import OrganisationRole
 from isi.organisations.models import Organisation
@@ -45,6 +46,10 @@ MEASURE_FIELDS = [
     "funding_note",
     "funding_programmes",
     "budget_eur",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "url",
     "regular_system_reason",
     "status_independence_reason",
     "similar_measures_reason",
@@ -75,6 +80,8 @@ SECTIONS: list[tuple[Any, list[str]]] = [
         ["owner", "level", "areas", "target_groups", "nap_i_theme", "nap_i_number"],
     ),
     (_("Grundangebot (Regel 6)"), ["offer_type", "component", "complementary_need"]),
+    (_("Automatisch zugeordnete Angaben"), ["confirm_suggestions"]),
+    (_("Kontakt und Internetseite (öffentlich)"), ["contact_name", "contact_email", "contact_phone", "url"]),
     (
         _("Vorrang, Zielgruppen und Verpflichtung (Regeln 3–5)"),
         [
@@ -122,6 +129,16 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
         required=False,
     )
     eval_due_date = GermanDateField(label=_("fällig am"), widget=DateInput, required=False)
+    confirm_suggestions = forms.BooleanField(
+        label=_(
+            "Bereiche, Zielgruppen und Einordnung geprüft: sie gelten nicht mehr als automatisch zugeordnet"
+        ),
+        help_text=_(
+            "Diese Angaben stammen aus Stichwortregeln des Imports und sind öffentlich als "
+            "„automatisch zugeordnet, ungeprüft“ gekennzeichnet. Wer sie ändert, bestätigt sie ebenfalls."
+        ),
+        required=False,
+    )
 
     class Meta:
         model = Measure
@@ -181,6 +198,8 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
             if evaluation is not None:
                 for name, form_name in EVALUATION_FORM_FIELDS.items():
                     self.initial[form_name] = getattr(evaluation, name)
+        if not unconfirmed_fields(self.instance) or {"areas", "target_groups", "offer_type"} <= locked:
+            del self.fields["confirm_suggestions"]
         for name in locked & set(self.fields):
             del self.fields[name]
         self.organisation_rows: list[tuple[str, str]] = []
@@ -308,6 +327,11 @@ class MeasureForm(forms.ModelForm):  # type: ignore[type-arg]
         }
         for name in ("areas", "target_groups", "funding_programmes"):
             changes[name] = list(data.get(name) or [])
+        if data.get("confirm_suggestions"):
+            kept = [
+                str(name) for name in self.instance.suggested_fields or [] if name not in SUGGESTIBLE_FIELDS
+            ]
+            changes["suggested_fields"] = kept
         if "organisations" in self.locked:
             return self._evaluation_changes(changes)
         links: list[OrganisationRole] = []

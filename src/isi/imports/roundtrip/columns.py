@@ -95,6 +95,10 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("Modellprojekt", "is_model_project", BOOL, width=14, help="ja oder nein"),
     Column("Veröffentlichung", "publication", CHOICE, width=24, choices=Measure.Publication),
+    Column("Ansprechperson oder Stelle", "contact_name", TEXT, width=30),
+    Column("E-Mail für Anfragen", "contact_email", TEXT, width=30, help="z. B. integration@bmi.bund.de"),
+    Column("Telefon für Anfragen", "contact_phone", TEXT, width=20, help="z. B. +49 30 18681-0"),
+    Column("Internetseite", "url", TEXT, width=40, help="vollständige Adresse mit https://"),
 )
 
 BY_HEADER = {column.header.casefold(): column for column in COLUMNS}
