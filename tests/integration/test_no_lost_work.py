@@ -3,6 +3,7 @@ page, one result per create token, "Gespeichert", the keep-alive endpoint."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -365,3 +366,31 @@ def test_comment_typed_before_the_time_out_comes_back_and_is_sent_once() -> None
         response = client.post(url, {"text": "Wir sehen eine Überschneidung.", FIELD: token})
         assert response.status_code == 302
     assert ConsultationComment.objects.filter(consultation=consultation).count() == 1
+
+
+def test_proposal_typed_before_the_time_out_comes_back_with_its_measures() -> None:
+    first, second = a_measure(owner="bmi"), a_measure(owner="bmas")
+    Measure.objects.filter(pk__in=[first.pk, second.pk]).update(publication=Measure.Publication.RELEASED)
+    user = User.objects.create_user(
+        username="koordination",
+        password="x",
+        role="coordination",
+        organisation=Organisation.objects.get(key="ib"),
+    )
+    url = reverse("coordination:proposal_create")
+    client = signed_in(user)
+    let_session_idle(client)
+    typed = {
+        "kind": "merge",
+        "title": "Elternkurse zusammenlegen",
+        "reasons": "Beide richten sich an dieselben Eltern.",
+        "measures": [first.pk, second.pk],
+    }
+    target = draft_target(client.post(url, typed)["Location"])
+    client.force_login(user)
+    html = client.get(target).content.decode()
+    assert RESTORED in html
+    assert 'value="Elternkurse zusammenlegen"' in html and "Beide richten sich an dieselben Eltern." in html
+    for measure in (first, second):
+        box = re.search(rf'<input[^>]*name="measures"[^>]*value="{measure.pk}"[^>]*>', html)
+        assert box is not None and "checked" in box.group(0)

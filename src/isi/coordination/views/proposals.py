@@ -29,6 +29,7 @@ from isi.coordination.selectors import proposals_with_details
 from isi.coordination.services import proposal_create, proposal_respond, proposal_withdraw
 from isi.coordination.views.common import staff_required
 from isi.core.access import forbidden
+from isi.core.drafts import keeps_drafts, load_draft
 from isi.core.forms import apply_errors
 from isi.core.parsing import parse_int, parse_ints
 from isi.core.submit import announces_save, once_per_token
@@ -67,19 +68,26 @@ def _selected_ids(request: HttpRequest) -> list[int]:
     return parse_ints(source.getlist("measures"))
 
 
+@keeps_drafts
 @once_per_token
 @require_http_methods(["GET", "POST"])
 @staff_required
 def proposal_create_view(request: HttpRequest) -> HttpResponse:
     if not can_propose(request.user):
         return forbidden(request, "coordination:propose")
+    # Input kept when the session ran out or the form went stale (isi.core.drafts): shown again.
+    draft = load_draft(request) if request.method == "GET" else None
     candidate: OverlapCandidate | None = None
-    raw_pair = request.POST.get("candidate") or request.GET.get("paar", "")
+    raw_pair = (
+        request.POST.get("candidate")
+        or (draft.get("candidate", "") if draft is not None else "")
+        or request.GET.get("paar", "")
+    )
     if (pair_id := parse_int(raw_pair)) is not None:
         candidate = visible_candidates(request.user).filter(pk=pair_id).first()
-    selected = _selected_ids(request)
+    selected = parse_ints(draft.getlist("measures")) if draft is not None else _selected_ids(request)
     initial: dict[str, Any] = {}
-    if request.method == "GET" and candidate is not None:
+    if request.method == "GET" and candidate is not None and draft is None:
         selected = [candidate.measure_a_id, candidate.measure_b_id]
         # The title goes to every owner (page and e-mail): a draft is named only neutrally, even if
         # this user may see it, so the proposal never carries a draft title to another ministry.
@@ -97,7 +105,7 @@ def proposal_create_view(request: HttpRequest) -> HttpResponse:
         .select_related("owner")
         .order_by("title")
     )
-    form = ProposalForm(request.POST or None, choices=choices, initial=initial, user=request.user)
+    form = ProposalForm(request.POST or draft or None, choices=choices, initial=initial, user=request.user)
     if request.method == "POST" and not searching and form.is_valid():
         try:
             proposal = proposal_create(
