@@ -222,7 +222,10 @@ def test_second_post_with_the_same_token_goes_to_the_first_result() -> None:
         request._messages = CookieStorage(request)  # type: ignore[attr-defined]
         return view(request)
 
+    old = SubmitToken.objects.create(user=user, token="tok-old", url="/ergebnis/0/")
+    SubmitToken.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
     first = post({FIELD: "tok-1", "name": "a"})
+    assert not SubmitToken.objects.filter(pk=old.pk).exists()  # old claims are cleared away
     second = post({FIELD: "tok-1", "name": "a"})
     assert first["Location"] == second["Location"]
     assert SavedFilter.objects.count() == 1

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from isi.core.models import SubmitToken
@@ -29,6 +31,7 @@ from isi.core.models import SubmitToken
 FIELD = "einmal_token"
 TOKEN_MAX_LENGTH = 64
 LOCKED_RETRIES = 50
+KEPT_FOR = timedelta(days=7)
 LOCKED_PAUSE_SECONDS = 0.1
 
 View = Callable[..., HttpResponse]
@@ -95,6 +98,8 @@ def _claimed(request: HttpRequest, token: str, view: View, args: Any, kwargs: An
                 other = SubmitToken.objects.filter(user=user, token=token).first()
                 url = other.url if other is not None and other.url else request.path
                 raise _Rollback(_replay(request, url)) from None
+            # A form is not sent again after days: old claims go (created_at is indexed).
+            SubmitToken.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
             response = view(request, *args, **kwargs)
             if not _succeeded(response):
                 raise _Rollback(response)  # writes and claim undone together
