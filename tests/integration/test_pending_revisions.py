@@ -330,3 +330,22 @@ def test_pending_text_is_not_found_by_the_public_search(people: dict[str, User],
     assert Client().get(f"{API}/measures?q=Zauberwort").json()["count"] == 0
     release(revision_id=PendingRevision.objects.get().pk, actor=people["bmas"])
     assert Client().get(f"{API}/measures?q=Zauberwort").json()["count"] == 1
+
+
+def test_an_implementers_spreadsheet_row_becomes_a_proposal(
+    people: dict[str, User], measure9: Measure
+) -> None:
+    from tests.integration.test_roundtrip_flow import download, edit_xlsx, last_job, upload
+
+    client = signed_in(people["bamf"])
+    edited = edit_xlsx(download(client), {measure9.pk: {"Kurzbeschreibung": NEW}})
+    response = upload(client, "bamf.xlsx", edited)
+    assert response.status_code == 302
+    job = last_job()
+    assert [r["id"] for r in job.preview["rows"]] == [str(measure9.pk)], job.preview
+    assert client.post(reverse("roundtrip:apply", args=[job.token])).status_code == 302
+    measure9.refresh_from_db()
+    assert measure9.summary == OLD and measure9.version == 1
+    revision = PendingRevision.objects.get()
+    assert revision.proposed == {"summary": NEW} and revision.author == people["bamf"]
+    assert revision.source == "excel"
