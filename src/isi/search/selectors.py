@@ -94,7 +94,9 @@ from isi.organisations.models import Organisation
 from isi.search import engine, evaluate
 from isi.search.filters import FACET_PARAMS, MeasureFilter
 from isi.search.indexing import ensure_index_current
-from isi.search.text import parse_query
+from isi.search.snippets import highlight, snippet
+from isi.search.suggest import suggest_query
+from isi.search.text import ParsedQuery, parse_query
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,9 @@ class SearchPage:
     page: int
     page_size: int
     facets: dict[str, list[FacetValue]]
+    # "Meinten Sie …": for a query that found nothing, a respelt query that finds `suggestion_count`.
+    suggestion: str | None = None
+    suggestion_count: int = 0
 
     @property
     def pages(self) -> int:
@@ -170,6 +175,11 @@ def search_measures(
     # public() again: the snapshot may be older than a write that bypassed the services.
     by_id = {m.pk: m for m in measures_with_details(Measure.objects.public().filter(pk__in=result.page_ids))}
     items = [by_id[pk] for pk in result.page_ids if pk in by_id]
+    if plan is not None and plan.query.positive:
+        _annotate_matches(items, plan.query)
+    suggestion, suggestion_count = None, 0
+    if result.count == 0 and f.q.strip() and page == 1:
+        suggestion, suggestion_count = _suggestion(f)
     return SearchPage(
         filter=replace(f),
         items=items,
@@ -177,7 +187,41 @@ def search_measures(
         page=page,
         page_size=page_size,
         facets=_facets(f, catalogue, result.counts),
+        suggestion=suggestion,
+        suggestion_count=suggestion_count,
     )
+
+
+def _annotate_matches(items: list[Measure], parsed: ParsedQuery) -> None:
+    """Set `search_title` and `search_snippet` (escaped HTML with <mark>) on each found measure."""
+    for measure in items:
+        title, _ = highlight(measure.title, parsed)
+        organisations = [measure.owner, *(link.organisation for link in measure.organisation_links.all())]
+        names = [
+            f"{o.name} ({o.short_name})" if o.short_name else o.name for o in dict.fromkeys(organisations)
+        ]
+        theme = measure.nap_i_theme.title if measure.nap_i_theme else ""
+        texts = [
+            measure.summary,
+            measure.goals,
+            measure.legal_basis,
+            " · ".join(names),
+            theme,
+        ]
+        setattr(measure, "search_title", title)  # noqa: B010 - a display attribute, not a field
+        setattr(measure, "search_snippet", snippet(texts, parsed))  # noqa: B010
+
+
+def _suggestion(f: MeasureFilter) -> tuple[str | None, int]:
+    """A respelt query (isi.search.suggest) and its count under the same filters, if it finds any."""
+    respelt = suggest_query(f.q)
+    if not respelt:
+        return None, 0
+    plan = _plan(replace(f, q=respelt))
+    result = evaluate.run(
+        engine.Statement(replace(f, q=respelt), plan, engine.load_catalogue()), facets=(), limit=None
+    )
+    return (respelt, result.count) if result.count else (None, 0)
 
 
 def facet_counts(f: MeasureFilter) -> dict[str, list[FacetValue]]:

@@ -57,6 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if result.page < result.pages
         else None,
         "export_query": measure_filter.querystring(),
+        "suggestion_query": measure_filter.querystring(q=result.suggestion) if result.suggestion else "",
         "result_start": (result.page - 1) * result.page_size + 1,
     }
     template = "portal/_search_area.html" if request.headers.get("HX-Request") else "portal/search.html"

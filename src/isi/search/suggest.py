@@ -1,0 +1,143 @@
+""" "Meinten Sie …": a spelling suggestion for a query that finds nothing.
+
+The vocabulary is every word (four letters or more) of the public measures' titles, summaries and
+goals, of the organisation names, and of the text model's domain tables (isi.textmodel: synonyms,
+compound parts, expansions), each with how often it occurs. A pure-Python trigram index over it
+(like pg_trgm: the word lower-cased, padded with two spaces in front and one behind) is built on
+first use and kept per process for the same snapshot token as the search snapshot
+(isi.search.snapshot.token), so it follows the data without a rebuild per search. Same on SQLite
+and PostgreSQL.
+
+A query word that the vocabulary knows (as a word or as a stem) stays; an unknown one is replaced
+by the most similar vocabulary word (trigram Jaccard similarity ≥ `MIN_SIMILARITY`; ties go to
+the more frequent word). The selectors offer the result only if it finds something.
+
+Cost: building reads the three text columns of all public measures once per change (about a
+second per 20,000 measures); a lookup touches the words sharing a trigram with the query word.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from isi.measures.models import Measure
+from isi.organisations.models import Organisation
+from isi.search import snapshot as snapshots
+from isi.search.text import STOPWORDS, WORD, stem
+from isi.textmodel import vocabulary_words
+
+MIN_CHARS = 4
+MIN_SIMILARITY = 0.4
+MAX_WORDS = 200_000  # distinct words kept (the most frequent)
+
+
+def trigrams(word: str) -> frozenset[str]:
+    padded = f"  {word.lower()} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+@dataclass
+class Vocabulary:
+    words: list[str] = field(default_factory=list)  # surface form as most often written
+    counts: list[int] = field(default_factory=list)
+    grams: list[frozenset[str]] = field(default_factory=list)
+    index: dict[str, list[int]] = field(default_factory=dict)
+    known: set[str] = field(default_factory=set)  # lower-cased words and their stems
+
+    @classmethod
+    def build(cls, texts: list[str]) -> Vocabulary:
+        surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+        for text in texts:
+            for word in WORD.findall(text):
+                if len(word) >= MIN_CHARS and word.isalpha():
+                    surfaces[word.lower()][word] += 1
+        for word in vocabulary_words():
+            if len(word) >= MIN_CHARS and word.isalpha():
+                surfaces[word.lower()][word] += 1
+        ranked = sorted(surfaces.items(), key=lambda item: -sum(item[1].values()))[:MAX_WORDS]
+        vocabulary = cls()
+        index: dict[str, list[int]] = defaultdict(list)
+        for number, (lowered, forms) in enumerate(ranked):
+            vocabulary.words.append(forms.most_common(1)[0][0])
+            vocabulary.counts.append(sum(forms.values()))
+            grams = trigrams(lowered)
+            vocabulary.grams.append(grams)
+            for gram in grams:
+                index[gram].append(number)
+            vocabulary.known.add(lowered)
+            vocabulary.known.add(stem(lowered))
+        vocabulary.index = dict(index)
+        return vocabulary
+
+    def knows(self, word: str) -> bool:
+        lowered = word.lower()
+        return lowered in self.known or stem(lowered) in self.known
+
+    def closest(self, word: str) -> str | None:
+        """The most similar vocabulary word, or None if none is similar enough."""
+        grams = trigrams(word)
+        shared: Counter[int] = Counter()
+        for gram in grams:
+            shared.update(self.index.get(gram, ()))
+        best: tuple[float, int, str] | None = None
+        for number, common in shared.items():
+            similarity = common / (len(grams) + len(self.grams[number]) - common)
+            candidate = (similarity, self.counts[number], self.words[number])
+            if similarity >= MIN_SIMILARITY and (best is None or candidate[:2] > best[:2]):
+                best = candidate
+        return best[2] if best else None
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple[object, ...], Vocabulary] | None = None
+
+
+def _texts() -> list[str]:
+    texts: list[str] = []
+    for title, summary, goals in Measure.objects.public().values_list("title", "summary", "goals").iterator():
+        texts.extend(t for t in (title, summary, goals) if t)
+    texts.extend(n for n in Organisation.objects.values_list("name", flat=True) if n)
+    return texts
+
+
+def vocabulary() -> Vocabulary:
+    """The vocabulary for the current data (built once per snapshot token and process)."""
+    global _cached
+    token = snapshots.token()
+    with _lock:
+        if _cached is not None and _cached[0] == token:
+            return _cached[1]
+    built = Vocabulary.build(_texts())
+    with _lock:
+        _cached = (token, built)
+    return built
+
+
+def suggest_query(q: str) -> str | None:
+    """The query with each unknown word replaced by its closest known word; None if nothing changes."""
+    tokens = q.split()
+    if not tokens or len(tokens) > 12:
+        return None
+    words = vocabulary()
+    changed = False
+    out: list[str] = []
+    for token in tokens:
+        found = WORD.fullmatch(token)
+        if (
+            found is None
+            or len(token) < MIN_CHARS
+            or not token.isalpha()
+            or token.lower() in STOPWORDS
+            or words.knows(token)
+        ):
+            out.append(token)
+            continue
+        better = words.closest(token)
+        if better is not None and better.lower() != token.lower():
+            out.append(better)
+            changed = True
+        else:
+            out.append(token)
+    return " ".join(out) if changed else None
