@@ -216,3 +216,21 @@ def test_start_page_staff_list_options_and_the_warning_dialog_pass_axe(
     page.goto(f"{live_server.url}/arbeitsbereich/")
     expect(page.locator("dialog#session-warning")).to_be_visible(timeout=10_000)
     assert axe_violations(page) == []
+
+
+def test_the_absolute_limit_is_announced_and_a_closed_warning_stays_closed(
+    live_server: LiveServer, tab: Page, referentin: User, settings: Any
+) -> None:
+    settings.ISI_SESSION_ABSOLUTE_SECONDS = 14  # idle stays long: the absolute limit comes first
+    settings.ISI_SESSION_IDLE_SECONDS = 600
+    sign_in(tab, live_server)
+    tab.goto(f"{live_server.url}/arbeitsbereich/")
+    dialog = tab.locator("dialog#session-warning")
+    expect(dialog.get_by_role("heading", name="Ihre Anmeldung endet bald")).to_be_visible(timeout=10_000)
+    expect(dialog).to_contain_text("lässt sich nicht verlängern")
+    expect(dialog.get_by_role("button", name="Angemeldet bleiben")).to_be_hidden()  # cannot be extended
+    dialog.get_by_role("button", name="Schließen").click()
+    expect(dialog).to_be_hidden()
+    tab.wait_for_timeout(2000)
+    expect(dialog).to_be_hidden()  # closed means closed, not back a second later
+    expect(dialog.get_by_role("heading", name="Ihre Anmeldung ist abgelaufen")).to_be_visible(timeout=20_000)

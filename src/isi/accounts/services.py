@@ -101,6 +101,15 @@ def idle_seconds_left(session: SessionBase, now: int | None = None) -> int:
     return max(0, int(settings.ISI_SESSION_IDLE_SECONDS) - (moment - seen_at))
 
 
+def absolute_seconds_left(session: SessionBase, now: int | None = None) -> int:
+    """Seconds until the absolute limit signs this session out; nothing extends it."""
+    moment = now_seconds() if now is None else now
+    auth_at = session.get(AUTH_AT)
+    if not isinstance(auth_at, int):
+        return int(settings.ISI_SESSION_ABSOLUTE_SECONDS)
+    return max(0, int(settings.ISI_SESSION_ABSOLUTE_SECONDS) - (moment - auth_at))
+
+
 def keep_alive(session: SessionBase, now: int | None = None) -> int:
     """The person asked to stay signed in: restart the idle clock now; returns the seconds left."""
     session[SEEN_AT] = now_seconds() if now is None else now

@@ -27,12 +27,16 @@
       return;
     }
     var announcement = document.getElementById("session-announcement");
-    var countdown = dialog.querySelector("[data-countdown]");
+    var countdowns = dialog.querySelectorAll("[data-countdown]");
     var form = dialog.querySelector("form[data-keep-alive]");
     var warnSeconds = parseInt(dialog.getAttribute("data-warn-seconds"), 10) || 120;
     var deadline = Date.now() + (parseInt(dialog.getAttribute("data-seconds-left"), 10) || 0) * 1000;
+    // The absolute limit (hours after signing in) cannot be extended: it is only announced.
+    var absoluteDeadline = Date.now() + (parseInt(dialog.getAttribute("data-absolute-left"), 10) || 0) * 1000;
     var returnFocus = null;
     var expired = false;
+    var state = "";       // what the open dialog says: "warning", "absolute" or "expired"
+    var dismissed = "";   // the warning the person closed; not shown again until the clock moves
     share(deadline);
 
     function share(value) {
@@ -67,15 +71,17 @@
       return Math.floor(s / 60) + ":" + (rest < 10 ? "0" : "") + rest;
     }
 
-    function open() {
-      if (dialog.open) { return; }
-      returnFocus = document.activeElement;
-      show("warning");
-      dialog.showModal();  // moves focus into the dialog, only now
-      var button = dialog.querySelector("button[type=submit]");
+    function open(which, seconds) {
+      Array.prototype.forEach.call(countdowns, function (el) { el.textContent = format(seconds); });
+      if (dialog.open && state === which) { return; }
+      if (!dialog.open) { returnFocus = document.activeElement; }
+      state = which;
+      show(which);
+      if (!dialog.open) { dialog.showModal(); }  // moves focus into the dialog, only now
+      var button = dialog.querySelector(which === "warning" ? "button[type=submit]" : "[data-close]");
       if (button) { button.focus(); }
-      var title = dialog.querySelector("h2[data-when='warning']");
-      var text = dialog.querySelector("p[data-when='warning']");
+      var title = dialog.querySelector("h2[data-when='" + which + "']");
+      var text = dialog.querySelector("p[data-when='" + which + "']");
       announce((title ? title.textContent : "") + ". " + (text ? text.textContent : ""));
     }
 
@@ -84,6 +90,8 @@
     }
 
     dialog.addEventListener("close", function () {
+      if (state && state !== "expired") { dismissed = state; }  // closed by the person (Esc, Schließen)
+      state = "";
       if (returnFocus && typeof returnFocus.focus === "function" && document.contains(returnFocus)) {
         returnFocus.focus();
       }
@@ -92,6 +100,7 @@
 
     function expire() {
       expired = true;
+      state = "expired";
       show("expired");
       if (!dialog.open) {
         returnFocus = document.activeElement;
@@ -106,14 +115,21 @@
     function tick() {
       if (expired) { return; }
       deadline = Math.max(deadline, shared());
-      var left = (deadline - Date.now()) / 1000;
-      if (left <= 0) {
+      var now = Date.now();
+      var left = (deadline - now) / 1000;
+      var absoluteLeft = (absoluteDeadline - now) / 1000;
+      if (left <= 0 || absoluteLeft <= 0) {
         expire();
+      } else if (absoluteLeft <= warnSeconds && absoluteLeft <= left) {
+        if (dismissed !== "absolute") { open("absolute", absoluteLeft); }
       } else if (left <= warnSeconds) {
-        if (countdown) { countdown.textContent = format(left); }
-        open();
-      } else if (dialog.open) {
-        close();  // kept alive in another tab
+        if (dismissed !== "warning") { open("warning", left); }
+      } else {
+        dismissed = "";
+        if (dialog.open) {
+          state = "";  // kept alive in another tab: not a dismissal
+          close();
+        }
       }
     }
 
@@ -134,8 +150,9 @@
         return response.json().then(function (body) { return { ok: response.ok, body: body }; });
       }).then(function (result) {
         if (result.ok && result.body.signed_in) {
-          restart(result.body.seconds_left);
+          state = "";  // not a dismissal: the clock starts again
           close();
+          restart(result.body.seconds_left);
         } else {
           expire();
         }
