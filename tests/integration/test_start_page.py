@@ -190,3 +190,49 @@ def test_export_of_the_staff_list_is_guarded_and_follows_the_selection() -> None
     assert '\'=HYPERLINK("http://boese.example")' in titles
     assert "Fremder Entwurf" not in titles  # a draft of another ministry is not visible to BMI
     assert client.get("/arbeitsbereich/massnahmen/export.pdf").status_code == 404
+
+
+def test_proposals_and_consultations_waiting_for_me_until_i_have_answered() -> None:
+    from isi.consultations.models import Consultation, ConsultationComment
+    from isi.coordination.models import ConsolidationProposal, ProposalMeasure, ProposalResponse
+
+    bmi_measure = measure("Elternkurs BMI", "bmi")
+    bmas_measure = measure("Elternkurs BMAS", "bmas")
+    referentin = user("referentin", "desk_officer", "bmi")
+    bmas = user("bmas-referent", "desk_officer", "bmas")
+    coordination = user("koordination", "coordination", "ib")
+    proposal = ConsolidationProposal.objects.create(
+        kind=ConsolidationProposal.Kind.values[0],
+        title="Elternkurse zusammenlegen",
+        reasons="Dieselben Eltern.",
+        proposer=coordination,
+        proposer_organisation=coordination.organisation,
+    )
+    for item in (bmi_measure, bmas_measure):
+        ProposalMeasure.objects.create(proposal=proposal, measure=item, owner=item.owner)
+    consultation = Consultation.objects.create(
+        measure=bmas_measure,
+        kind=Consultation.Kind.values[0],
+        summary="Bitte um Stellungnahme",
+        comment_until=timezone.localdate() + timedelta(days=10),
+        submitted_by=bmas,
+    )
+    client = client_for(referentin)
+    html = client.get(START).content.decode()
+    proposals = html.split('id="start-proposals"')[1].split("</section>")[0]
+    consultations = html.split('id="start-consultations"')[1].split("</section>")[0]
+    assert "Elternkurse zusammenlegen" in proposals
+    assert reverse("consultations:detail", args=[consultation.pk]) in consultations
+
+    ProposalResponse.objects.create(
+        proposal=proposal, organisation=referentin.organisation, answer="accept", reason="Ja.", by=referentin
+    )
+    ConsultationComment.objects.create(consultation=consultation, author=referentin, text="Einverstanden.")
+    html = client.get(START).content.decode()
+    assert "Elternkurse zusammenlegen" not in html.split('id="start-proposals"')[1].split("</section>")[0]
+    assert reverse("consultations:detail", args=[consultation.pk]) not in html
+    # The submitting ministry does not comment on its own consultation.
+    assert (
+        reverse("consultations:detail", args=[consultation.pk])
+        not in client_for(bmas).get(START).content.decode()
+    )
