@@ -225,7 +225,11 @@ def test_proposals_and_consultations_waiting_for_me_until_i_have_answered() -> N
     assert reverse("consultations:detail", args=[consultation.pk]) in consultations
 
     ProposalResponse.objects.create(
-        proposal=proposal, organisation=referentin.organisation, answer="accept", reason="Ja.", by=referentin
+        proposal=proposal,
+        organisation=Organisation.objects.get(key="bmi"),
+        answer="accept",
+        reason="Ja.",
+        by=referentin,
     )
     ConsultationComment.objects.create(consultation=consultation, author=referentin, text="Einverstanden.")
     html = client.get(START).content.decode()
