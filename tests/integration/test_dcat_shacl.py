@@ -199,7 +199,9 @@ def offline_catalogue() -> Graph:
     """A catalogue built without a database: one federal and one Land dataset."""
     urls = CatalogUrls(
         index="https://isi.example.org/daten/",
-        downloads={key: f"https://isi.example.org/daten/massnahmen.{key}" for key in ("csv", "json", "xlsx")},
+        downloads={
+            key: f"https://isi.example.org/daten/massnahmen.{key}" for key in ("csv", "json", "xlsx", "atom")
+        },
         landing_page="https://isi.example.org/massnahmen/",
     )
     now = timezone.now()

@@ -49,6 +49,8 @@ FORMATS = (
     DownloadFormat("csv", "CSV", "CSV", "text/csv"),
     DownloadFormat("json", "JSON", "JSON", "application/json"),
     DownloadFormat("xlsx", "Excel (XLSX)", "XLSX", XLSX_MEDIA_TYPE),
+    # The Atom feed of new and changed measures of the same selection (isi.opendata.feeds).
+    DownloadFormat("atom", "Atom-Feed", "ATOM", "application/atom+xml"),
 )
 
 
