@@ -11,19 +11,29 @@ Design
 German full text, one interface, two backends chosen by `connection.vendor`.
 
 *Search document* (isi.search.models.SearchDocument, written by isi.search.indexing): one row per
-measure — every measure, public or not; visibility is decided when searching — with `title` and
-`body` (summary, goals, owner and organisations with name, short name and aliases, NAP-I theme
-title, component, area and target-group names), both as **stems**: each word lower-cased,
-Snowball-German-stemmed, umlauts folded (isi.search.text). A query is stemmed the same way, and a
+measure — every measure, public or not; visibility is decided when searching — with the columns `title`,
+`summary`, `body` (goals, legal basis, NAP-I theme title, component, area and target-group
+names) and `orgs` (owner and organisations with name, short name and aliases), all as **stems**:
+each word lower-cased, Snowball-German-stemmed, umlauts folded (ISI's one German text model,
+isi.textmodel, shared with the similarity engine), and `keys`, exact tokens that no stemming
+touches: the NAP-I place (`napi_1_4_1`) and the organisations' short names and keys
+(`org_bamf`). A query is stemmed the same way, and a
 query stem is looked for **inside** the stemmed words, which is what makes compounds work:
 "Sprachkurs" → `sprachkur` occurs in `berufssprachkur` (Berufssprachkurse), `sprachkur`
 (Sprachkurse) and `deutschsprachkur`; "Beratung" → `berat` in `migrationsberat`; "Frauen" and
 "Frau" → `frau`; "Ausländer", "Auslaender" → `ausland`; "Straße" → `strass`.
 
+Each query word also brings its alternatives from the text model — synonyms (Flüchtlinge →
+Geflüchtete, Asylsuchende …), the same compound with a related part (Deutschkurs → Sprachkurs) and
+one-way expansions (Deutschkurs → Integrationskurs, Berufssprachkurs) — and any of them may
+match; "1.4.1" becomes the key `napi_1_4_1`, a short word like "BAMF" also matches `org_bamf`.
+
 - **SQLite**: an FTS5 table `search_fts` over the document table (external content, kept in step
-  by triggers) with the `trigram` tokenizer. Each clause is an FTS5 string, i.e. a trigram phrase
-  = a substring match answered from the index (positions included, no text re-check). Ranking:
-  FTS5 `rank` = bm25 with the title weighted 10, the body 1.
+  by triggers) with the `trigram` tokenizer. Each clause is an OR of FTS5 strings, i.e. trigram
+  phrases = substring matches answered from the index (positions included, no text re-check).
+  Ranking: FTS5 `rank` = bm25 with column weights title 12, summary 3, body 1.5, organisations
+  0.25, keys 20 (isi.search.schema), so a measure about women ranks above one whose ministry's
+  name merely contains "Frauen".
 - **PostgreSQL**: the document carries a generated `simple` tsvector of the stems and a `german`
   tsvector of the raw title (weight A) and body (B). A query stem is first expanded through the
   stem vocabulary `search_stem` (pg_trgm GIN index: `stem LIKE '%berat%'` → berat,
@@ -31,8 +41,14 @@ query stem is looked for **inside** the stemmed words, which is what makes compo
   also matches whole words through `german` (`@@ websearch_to_tsquery('german', …)`). If a stem
   expands to more than `engine.EXPANSION_LIMIT` vocabulary entries, that clause uses `LIKE
   '%stem%'` on the stemmed text instead (GIN pg_trgm index on `title || body`; slower, since
-  pg_trgm has to re-check the text). Ranking: one point per clause found in the title +
-  `ts_rank(german vector, websearch_to_tsquery('german', 'w1 or w2 …'), 32)` (below 1).
+  pg_trgm has to re-check the text). Ranking: per clause one point if found in the title, else
+  half a point in the summary, 1.5 for an exact key, plus `ts_rank(german vector (title A,
+  summary B, body C, organisations D), websearch_to_tsquery('german', 'w1 or w2 …'), 32)`
+  (below 1).
+
+Results carry highlighted titles and snippets (isi.search.snippets: escaped, only our `<mark>`),
+and a query that finds nothing gets a "Meinten Sie …" suggestion when a respelling finds
+something (isi.search.suggest: trigram similarity over the vocabulary of the public measures).
 
 On both, title matches rank above matches elsewhere (PostgreSQL by construction, SQLite through the
 bm25 weights).
@@ -69,8 +85,8 @@ What does not work (by design or not yet)
   query word of one or two letters only matches as a whole word ("EU", "IT").
 - The stem of the query word must occur in the stem of the text word: "Sprache" (`sprach`) finds
   "Sprachkurs", but "Sprachkurs" does not find "Sprache"; Latin and irregular forms do not meet
-  ("Studium" / "Studienberatung", "Museum" / "Museen", "gehen" / "ging"); no synonyms
-  ("Flüchtling" / "Geflüchtete": `fluchtling` / `geflucht`), no typo tolerance, no OR, no
+  ("Studium" / "Studienberatung", "Museum" / "Museen", "gehen" / "ging") unless the text
+  model's tables list them; a typo finds nothing (the page suggests a respelling); no OR, no
   prefix `*`, no English stemming.
 - Relevance differs between the backends (bm25 over trigram phrases vs. title hits + ts_rank);
   each backend's order is stable and identical between page and queryset, not the same across.
