@@ -92,7 +92,10 @@ def database_gazetteer() -> Gazetteer:
     aliases = OrganisationAlias.objects.filter(organisation__needs_review=False)
     for alias_name, org_name in aliases.values_list("name", "organisation__name"):
         names[alias_name] = org_name
-    for name in Organisation.objects.filter(needs_review=False).values_list("name", flat=True):
+    reviewed = Organisation.objects.filter(needs_review=False)
+    for name, dissolved_on in reviewed.values_list("name", "dissolved_on"):
+        if dissolved_on is not None and name in names:
+            continue  # a succession made the old name an alias of the successor (BMBF → BMFTR)
         names[name] = name
     return Gazetteer(names)
 
@@ -109,11 +112,14 @@ def _differs(measure: Measure, name: str, value: Any) -> bool:
 
 def import_nap_i(document: NapIDocument, *, source: str = SOURCE, dry_run: bool = False) -> ImportReport:
     """Import the whole document or nothing. With `dry_run` everything is rolled back."""
-    with transaction.atomic(), announced_together():
-        importer = _Importer(source)
-        importer.check(document)
-        for phase in document.phases:
-            importer.import_phase(phase)
+    with transaction.atomic():
+        # One announcement for the whole import (search documents change in the same
+        # transaction), made before a dry run marks the transaction for rollback.
+        with announced_together():
+            importer = _Importer(source)
+            importer.check(document)
+            for phase in document.phases:
+                importer.import_phase(phase)
         importer.report.dry_run = dry_run
         if dry_run:
             transaction.set_rollback(True)
