@@ -66,7 +66,7 @@ def _from_epoch(value: Any) -> datetime | None:
 @never_cache
 @require_POST
 def keep_alive(request: HttpRequest) -> HttpResponse:
-    """"Angemeldet bleiben" in the time-out warning: restart the idle clock (JSON, CSRF-checked)."""
+    """The warning's "Angemeldet bleiben": restart the idle clock (JSON answer, CSRF-checked)."""
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
     return JsonResponse({"signed_in": True, "seconds_left": services.keep_alive(request.session)})
