@@ -145,7 +145,8 @@ def test_nap_i_places_and_defaults(imported: str) -> None:
             [
                 ("Bundesministerium für Arbeit und Soziales", "responsible"),
                 ("Bundesagentur für Arbeit", "responsible"),
-                ("Bundesministerium für Bildung und Forschung", "funder"),
+                # The NAP-I names the BMBF; since 6 May 2025 it is the BMFTR (register successions).
+                ("Bundesministerium für Forschung, Technologie und Raumfahrt", "funder"),
             ],
         ),
         ("1/3/5", [("Diakonie Deutschland", "responsible"), (IB, "funder")]),

@@ -122,9 +122,10 @@ def test_announcement_goes_out_once_and_also_to_ministries_without_measures(
 ) -> None:
     round = services.open_round(title="R", deadline=DEADLINE, actor=people["koordination"])
     mail.outbox.clear()
-    person("bmbf", "desk_officer", "bmbf")
+    # BMFTR: the ministry that succeeded the BMBF in May 2025 (the register's successions).
+    person("bmbf", "desk_officer", "bmftr")
     sent = send_announcement(round)
-    assert {s.organisation for s in sent} >= {"Bundesministerium des Innern", org("bmbf").name}
+    assert {s.organisation for s in sent} >= {"Bundesministerium des Innern", org("bmftr").name}
     bmbf_mail = next(m for m in mail.outbox if m.to == ["bmbf@example.org"])
     assert "keine Maßnahmen erfasst" in bmbf_mail.body
     count = len(mail.outbox)

@@ -41,6 +41,9 @@ class Organisation(models.Model):
     # Created by an import without a registry entry: someone should look at it.
     needs_review = models.BooleanField(_("zu prüfen"), default=False)
     dissolved_on = models.DateField(_("aufgelöst am"), null=True, blank=True)
+    # A collective term the NAP-I names as a participant ("Kommunen", "Museen"): measures can name
+    # it, but it is no organisation of its own and is not listed as one.
+    is_group = models.BooleanField(_("Sammelbezeichnung (keine einzelne Organisation)"), default=False)
     # Four eyes, chosen per ministry: every change to a released measure it (or an agency below
     # it) owns waits for a second person's release (isi.measures.revisions).
     second_release = models.BooleanField(

@@ -25,6 +25,7 @@ from isi.core.permissions import can_record_succession
 from isi.measures.models import Measure
 from isi.measures.services import measure_update
 from isi.measures.signals import measures_changed
+from isi.organisations.loaders import read_registry_as_of, read_registry_successions
 from isi.organisations.models import Organisation, OrganisationAlias, Succession
 from isi.organisations.selectors import SOURCE_PREFIX
 
@@ -47,6 +48,25 @@ def record_succession(
     """Record A → B from `effective_on`, for all of A's measures (None) or the selected ones."""
     if not can_record_succession(actor):
         raise PermissionDenied("Nachfolgen erfasst die Koordinierung.")
+    return _record(
+        predecessor=predecessor,
+        successor=successor,
+        effective_on=effective_on,
+        measures=measures,
+        note=note,
+        actor=actor,
+    )
+
+
+def _record(
+    *,
+    predecessor: Organisation,
+    successor: Organisation,
+    effective_on: date,
+    measures: Iterable[Measure] | None,
+    note: str,
+    actor: Any,
+) -> Succession:
     if predecessor.pk == successor.pk:
         raise ValidationError(
             {"successor": "Vorgänger und Nachfolger müssen verschiedene Organisationen sein."}
@@ -110,5 +130,41 @@ def record_succession(
             source=source,
         )
     # The search documents carry owner names and aliases: rebuild them for the moved measures.
-    measures_changed(ids)
+    if ids:
+        measures_changed(ids)
     return succession
+
+
+@transaction.atomic
+def apply_registry_successions() -> list[Succession]:
+    """The successions the registry file records (a reorganisation of the federal government), as
+    a system write (no person acts): idempotent, each recorded once; measures move through the
+    measures write service. Called by a data migration."""
+    as_of = read_registry_as_of()
+    source = str(as_of.get("source", ""))
+    recorded: list[Succession] = []
+    for item in read_registry_successions():
+        predecessor = Organisation.objects.filter(key=item["predecessor"]).first()
+        successor = Organisation.objects.filter(key=item["successor"]).first()
+        if predecessor is None or successor is None:
+            continue
+        effective_on = date.fromisoformat(item["effective_on"])
+        done = Succession.objects.filter(
+            predecessor=predecessor, successor=successor, effective_on=effective_on
+        )
+        if done.exists():
+            continue
+        note = " ".join(
+            part for part in (str(item.get("note", "")), f"Quelle: {source}." if source else "") if part
+        )
+        recorded.append(
+            _record(
+                predecessor=predecessor,
+                successor=successor,
+                effective_on=effective_on,
+                measures=None,
+                note=note,
+                actor=None,
+            )
+        )
+    return recorded

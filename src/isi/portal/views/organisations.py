@@ -24,6 +24,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     organisations = (
         _with_public_counts()  # type: ignore[attr-defined]
         .filter(Q(owned_count__gt=0) | Q(involved_count__gt=0))
+        .filter(is_group=False)  # collective terms ("Kommunen") are no organisations
         .order_by("name")
     )
     return render(request, "portal/organisations.html", {"organisations": organisations})
