@@ -343,6 +343,9 @@ def test_an_implementers_spreadsheet_row_becomes_a_proposal(
     assert response.status_code == 302
     job = last_job()
     assert [r["id"] for r in job.preview["rows"]] == [str(measure9.pk)], job.preview
+    assert job.preview["rows"][0]["proposal"] is True
+    page = client.get(reverse("roundtrip:job", args=[job.token])).content.decode()
+    assert "zur Freigabe vorgelegt" in page
     assert client.post(reverse("roundtrip:apply", args=[job.token])).status_code == 302
     measure9.refresh_from_db()
     assert measure9.summary == OLD and measure9.version == 1

@@ -39,7 +39,7 @@ from isi.imports.roundtrip.columns import (
 )
 from isi.measures.judgement import judge_change
 from isi.measures.models import Measure
-from isi.measures.permissions import forbidden_measure_fields
+from isi.measures.permissions import forbidden_measure_fields, needs_release
 
 Progress = Callable[[int, int], None]
 EVALUATION_BY_FIELD = {column.field: column for column in EVALUATION_COLUMNS}
@@ -461,4 +461,7 @@ def _validate_row(
                 )
             )
     planned = Planned(measure.pk, version, changes) if changes and not entry["errors"] else None
+    if planned is not None and needs_release(user, measure):
+        # Not the owning side: applying files a proposal for the owner's release (as the form does).
+        entry["proposal"] = True
     return entry, planned
