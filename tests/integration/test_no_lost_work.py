@@ -397,3 +397,31 @@ def test_proposal_typed_before_the_time_out_comes_back_with_its_measures() -> No
     for measure in (first, second):
         box = re.search(rf'<input[^>]*name="measures"[^>]*value="{measure.pk}"[^>]*>', html)
         assert box is not None and "checked" in box.group(0)
+
+
+def test_decision_reasons_typed_before_the_time_out_come_back() -> None:
+    from isi.consultations import views as consultation_views
+    from isi.consultations.models import Consultation
+    from isi.core.drafts import view_keeps_drafts
+
+    assert view_keeps_drafts(consultation_views.comment_edit_view)  # the mark survives the decorators
+    owner = desk_officer("bmas-referent", "bmas")
+    consultation = Consultation.objects.create(
+        measure=a_measure(owner="bmas"),
+        kind=Consultation.Kind.values[0],
+        summary="Abstimmung",
+        comment_until=timezone.localdate() + timedelta(days=14),
+        submitted_by=owner,
+    )
+    url = reverse("consultations:decide", args=[consultation.pk])
+    client = signed_in(owner)
+    let_session_idle(client)
+    response = client.post(
+        url, {"decision": "agreed", "decision_reasons": "Alle Ressorts sind einverstanden."}
+    )
+    target = draft_target(response["Location"])
+    client.force_login(owner)
+    html = client.get(target).content.decode()
+    assert RESTORED in html and "Alle Ressorts sind einverstanden." in html
+    consultation.refresh_from_db()
+    assert consultation.state != Consultation.State.DECIDED

@@ -180,12 +180,14 @@ def comment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 @announces_save
 @require_http_methods(["GET", "POST"])
 @staff_required
+@keeps_drafts
 def comment_edit_view(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
     consultation = _get(pk)
     comment = get_object_or_404(ConsultationComment.objects.filter(consultation=consultation), pk=comment_id)
     if not can_edit_comment(request.user, comment, today=timezone.localdate()):
         return forbidden(request, f"consultation:comment-edit id={comment_id}")
-    form = CommentForm(request.POST or None, initial={"text": comment.text})
+    data = request.POST if request.method == "POST" else load_draft(request)
+    form = CommentForm(data or None, initial={"text": comment.text})
     if request.method == "POST" and form.is_valid():
         try:
             comment_update(comment=comment, actor=request.user, text=form.cleaned_data["text"])
@@ -206,11 +208,13 @@ def comment_edit_view(request: HttpRequest, pk: int, comment_id: int) -> HttpRes
 @announces_save
 @require_http_methods(["GET", "POST"])
 @staff_required
+@keeps_drafts
 def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _get(pk)
     if not can_decide(request.user, consultation):
         return forbidden(request, f"consultation:decide id={pk}")
-    form = DecisionForm(request.POST or None)
+    data = request.POST if request.method == "POST" else load_draft(request)
+    form = DecisionForm(data or None)
     if request.method == "POST" and form.is_valid():
         try:
             consultation_decide(
