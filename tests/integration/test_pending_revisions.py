@@ -352,3 +352,16 @@ def test_an_implementers_spreadsheet_row_becomes_a_proposal(
     revision = PendingRevision.objects.get()
     assert revision.proposed == {"summary": NEW} and revision.author == people["bamf"]
     assert revision.source == "excel"
+
+
+def test_an_admin_sets_the_second_release_per_ministry() -> None:
+    admin_user = User.objects.create_superuser(username="root", password="x", email="root@example.invalid")
+    client = Client(REMOTE_ADDR="127.0.0.1")
+    client.force_login(admin_user)
+    bmas = org("bmas")
+    url = reverse("admin:organisations_organisation_change", args=[bmas.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"second_release": "on"})
+    assert response.status_code == 302
+    bmas.refresh_from_db()
+    assert bmas.second_release is True
