@@ -19,7 +19,7 @@ The evaluation set (``bench/data/similarity_eval.json``) has
 - paraphrases: one real NAP-I measure restated as another ministry or a Land might enter it
   (labelled easy / medium / hard). Each is queried against the index; the target should rank first.
   Three query modes: *text* (title and summary only, through the engine as it is — including its
-  own synonym table ``isi/similarity/data/synonyms.json``), *text + fields* (also the areas,
+  own synonym table ``isi/textmodel/data/synonyms.json``), *text + fields* (also the areas,
   target groups and component the importer's suggestion rules read from the paraphrase text —
   roughly what a person would tick in the form) and *text + synonyms* (an experiment: the query
   additionally expanded with ``SYNONYM_GROUPS`` below, on top of the engine's table);
