@@ -68,7 +68,10 @@ def test_ordinary_text_is_left_alone(text: str) -> None:
 @example("")
 def test_guarded_cells_are_never_formulas(text: str) -> None:
     assert not dangerous(spreadsheet_safe(text))
-    assert needs_guard(text) == dangerous(text)
+    # Every dangerous text is guarded. The guard may also quote a text that starts with an
+    # apostrophe before a trigger ("'=1"): harmless, and needed so that unguard stays exact.
+    if dangerous(text):
+        assert needs_guard(text)
 
 
 @given(texts)
