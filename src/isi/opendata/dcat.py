@@ -61,6 +61,7 @@ class CatalogUrls:
     index: str  # the open-data page /daten/, also the base of the resource IRIs (#fragments)
     downloads: dict[str, str]  # format key → absolute URL of massnahmen.<key> without parameters
     landing_page: str  # the public search page; a dataset's filter is appended as query string
+    datapackage: str = ""  # the Frictionless Data Package of all public measures (isi.opendata.package)
 
     def download(self, fmt: str, querystring: str) -> str:
         url = self.downloads[fmt]
@@ -197,7 +198,45 @@ def build_catalog(datasets: Sequence[DatasetSpec], urls: CatalogUrls, *, generat
             graph.add((distribution, DCTERMS.language, LANGUAGE_DE))
             if spec.modified:
                 graph.add((distribution, DCTERMS.modified, _timestamp(spec.modified)))
+        if urls.datapackage and spec.filter.is_empty:
+            _add_datapackage(graph, dataset, spec, urls, licence, attribution)
     return graph
+
+
+def _add_datapackage(
+    graph: Graph, dataset: URIRef, spec: DatasetSpec, urls: CatalogUrls, licence: URIRef, attribution: str
+) -> None:
+    """The data package (datapackage.json with its CSV files) as one more distribution of "alle"."""
+    distribution = URIRef(f"{urls.index}#datensatz-{spec.slug}-datapackage")
+    url = URIRef(urls.datapackage)
+    graph.add((dataset, DCAT.distribution, distribution))
+    graph.add((distribution, RDF.type, DCAT.Distribution))
+    _bilingual(
+        graph,
+        distribution,
+        DCTERMS.title,
+        f"{spec.title_de} (Datenpaket, Frictionless Data)",
+        f"{spec.title_en} (data package, Frictionless Data)",
+    )
+    _bilingual(
+        graph,
+        distribution,
+        DCTERMS.description,
+        "Datenpaket für Programme: CSV-Dateien mit Table Schema (ISO-Datum, Dezimalpunkt, Schlüssel "
+        "als Zeichenketten, Fremdschlüssel auf die Kataloge).",
+        "Data package for programs: CSV files with Table Schema (ISO dates, decimal point, keys as "
+        "strings, foreign keys to the catalogues).",
+    )
+    graph.add((distribution, DCAT.accessURL, url))
+    graph.add((distribution, DCAT.downloadURL, url))
+    graph.add((distribution, DCTERMS.format, URIRef(f"{EU}file-type/JSON")))
+    graph.add((distribution, DCAT.mediaType, URIRef(f"{IANA}application/json")))
+    graph.add((distribution, DCTERMS.conformsTo, URIRef("https://specs.frictionlessdata.io/data-package/")))
+    graph.add((distribution, DCTERMS.license, licence))
+    graph.add((distribution, DCATDE.licenseAttributionByText, Literal(attribution, lang="de")))
+    graph.add((distribution, DCTERMS.language, LANGUAGE_DE))
+    if spec.modified:
+        graph.add((distribution, DCTERMS.modified, _timestamp(spec.modified)))
 
 
 JSONLD_CONTEXT: dict[str, Any] = {

@@ -12,6 +12,8 @@ urlpatterns = [
     path("massnahmen.json", views.measures_json, name="measures_json"),
     path("massnahmen.xlsx", views.measures_xlsx, name="measures_xlsx"),
     path("massnahmen.atom", measure_feed, name="measures_atom"),
+    path("datapackage.json", views.datapackage_json, name="datapackage"),
+    path("paket/<slug:name>.csv", views.package_table, name="package_table"),
     path("katalog.ttl", views.catalog_turtle, name="catalog_ttl"),
     path("katalog.jsonld", views.catalog_jsonld, name="catalog_jsonld"),
 ]

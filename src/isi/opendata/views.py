@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,6 +36,7 @@ from isi.opendata.exports import (
     xlsx_notes,
 )
 from isi.opendata.geocoding import land_names
+from isi.opendata.package import BY_NAME, datapackage, iter_table_csv
 from isi.search.filters import MeasureFilter
 from isi.search.selectors import filtered_public_measures
 
@@ -57,6 +66,7 @@ def _catalog_urls(request: HttpRequest) -> dcat.CatalogUrls:
         index=index,
         downloads={fmt.key: _absolute(request, f"opendata:measures_{fmt.key}") for fmt in dcat.FORMATS},
         landing_page=landing,
+        datapackage=_absolute(request, "opendata:datapackage"),
     )
 
 
@@ -118,6 +128,26 @@ def measures_xlsx(request: HttpRequest) -> HttpResponseBase:
     spool.seek(0)
     response = FileResponse(spool, content_type=XLSX_MEDIA_TYPE)
     return _attachment(response, _filename(f, "xlsx"))
+
+
+@require_safe
+def datapackage_json(request: HttpRequest) -> HttpResponseBase:
+    """The Frictionless Data Package of all public measures (isi.opendata.package)."""
+    descriptor = datapackage(base_url=_absolute(request, "opendata:index"), generated_at=timezone.now())
+    response = HttpResponse(
+        json.dumps(descriptor, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    return _public_headers(response)
+
+
+@require_safe
+def package_table(request: HttpRequest, name: str) -> HttpResponseBase:
+    """One CSV file of the data package: machine conventions (ISO dates, decimal point)."""
+    table = BY_NAME.get(name)
+    if table is None:
+        raise Http404
+    response = StreamingHttpResponse(iter_table_csv(table), content_type="text/csv; charset=utf-8")
+    return _attachment(response, f"{name}.csv")
 
 
 @require_safe
