@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from isi.core.parsing import parse_int
@@ -38,14 +39,17 @@ def _page_number(request: HttpRequest) -> int:
 def search(request: HttpRequest) -> HttpResponse:
     measure_filter = MeasureFilter.from_params(request.GET)
     result = search_public_measures(measure_filter, page=_page_number(request), page_size=PAGE_SIZE)
+    if result.count and result.page > result.pages:
+        # Past the last page (an old link, a typed address): the last page, not "114 found" over
+        # an empty list.
+        return HttpResponseRedirect(
+            reverse("portal:search") + "?" + _query_with_page(measure_filter, result.pages)
+        )
     facets = [
         {"param": param, "title": FACET_TITLES[param], "values": result.facets.get(param, [])}
         for param in FACET_PARAMS
     ]
-    page_links = [
-        {"number": n, "query": _query_with_page(measure_filter, n)}
-        for n in _page_window(result.page, result.pages)
-    ]
+    page_links = _page_links(measure_filter, result.page, result.pages)
     context = {
         "result": result,
         "filter": measure_filter,
@@ -71,6 +75,20 @@ def _query_with_page(measure_filter: MeasureFilter, page: int) -> str:
     return f"{base}&seite={page}" if base else f"seite={page}"
 
 
-def _page_window(current: int, total: int, radius: int = 2) -> list[int]:
+def _page_window(current: int, total: int, radius: int = 1) -> list[int]:
     pages = {1, total, *range(max(1, current - radius), min(total, current + radius) + 1)}
     return sorted(pages)
+
+
+def _page_links(measure_filter: MeasureFilter, current: int, total: int) -> list[dict[str, object]]:
+    """Page links with an ellipsis for every gap: 1 … 4 5 6 … 12 (a gap of one page is shown)."""
+    links: list[dict[str, object]] = []
+    previous = 0
+    for number in _page_window(current, total):
+        if number - previous == 2:
+            links.append({"number": previous + 1, "query": _query_with_page(measure_filter, previous + 1)})
+        elif number - previous > 2:
+            links.append({"gap": True})
+        links.append({"number": number, "query": _query_with_page(measure_filter, number)})
+        previous = number
+    return links
