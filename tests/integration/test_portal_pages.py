@@ -149,7 +149,7 @@ def test_search_fragment_for_htmx_is_the_results_area_only(client: Client, world
     response = client.get("/massnahmen/?q=Beratung", headers={"HX-Request": "true"})
     html = response.content.decode()
     assert "<html" not in html
-    assert "Migrationsberatung online" in html
+    assert "<mark>Migrationsberatung</mark> online" in html  # the title, the matching word highlighted
     assert response["Vary"] == "HX-Request" or "HX-Request" in response["Vary"]
 
 
