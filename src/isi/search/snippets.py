@@ -13,14 +13,15 @@ Safety: the text is split into words and the rest; every piece is HTML-escaped a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from isi.search.text import WORD, ParsedQuery, stem
 
 SNIPPET_BEFORE = 10  # words shown before the first marked word
 SNIPPET_WORDS = 32  # words in a snippet at most
+MAX_SCAN_CHARS = 4000  # characters of one text looked at for a snippet
 
 
 def needles_of(parsed: ParsedQuery) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -39,58 +40,57 @@ def _marked(word: str, inside: Sequence[str], whole: Sequence[str]) -> bool:
     return stemmed in whole or any(n in stemmed for n in inside)
 
 
-def _pieces(text: str) -> list[tuple[str, bool]]:
-    """The text as (piece, is_word) in order."""
-    out: list[tuple[str, bool]] = []
-    last = 0
-    for match in WORD.finditer(text):
-        if match.start() > last:
-            out.append((text[last : match.start()], False))
-        out.append((match.group(), True))
-        last = match.end()
-    if last < len(text):
-        out.append((text[last:], False))
-    return out
+def _render(
+    text: str, spans: list[tuple[int, int]], inside: Sequence[str], whole: Sequence[str]
+) -> tuple[str, bool]:
+    """text[spans[0][0]:spans[-1][1]] escaped, the matching words in <mark>; whether any matched."""
+    html: list[str] = []
+    found = False
+    position = spans[0][0] if spans else 0
+    for begin, end in spans:
+        html.append(escape(text[position:begin]))
+        word = text[begin:end]
+        if _marked(word, inside, whole):
+            html.append(f"<mark>{escape(word)}</mark>")
+            found = True
+        else:
+            html.append(escape(word))
+        position = end
+    return "".join(html), found
 
 
 def highlight(text: str, parsed: ParsedQuery) -> tuple[SafeString, bool]:
     """The whole text, escaped, with matching words in ``<mark>``; and whether any matched."""
     inside, whole = needles_of(parsed)
-    html: list[str] = []
-    found = False
-    for piece, is_word in _pieces(text):
-        if is_word and _marked(piece, inside, whole):
-            html.append(f"<mark>{escape(piece)}</mark>")
-            found = True
-        else:
-            html.append(escape(piece))
-    return mark_safe("".join(html)), found  # noqa: S308 - every piece escaped above
+    spans = [m.span() for m in WORD.finditer(text)]
+    if not spans:
+        return mark_safe(escape(text)), False  # noqa: S308 - escaped
+    body, found = _render(text, spans, inside, whole)
+    html = escape(text[: spans[0][0]]) + body + escape(text[spans[-1][1] :])
+    return mark_safe(html), found  # noqa: S308 - every piece escaped in _render
 
 
 def snippet(texts: Iterable[str], parsed: ParsedQuery) -> SafeString | None:
-    """A window of the first text with a matching word, escaped and highlighted; None if none."""
+    """A window of the first text with a matching word, escaped and highlighted; None if none.
+
+    Only the first `MAX_SCAN_CHARS` of each text are looked at (a snippet shows where a long
+    text matches first; the rest costs time on every result page).
+    """
     inside, whole = needles_of(parsed)
     if not inside and not whole:
         return None
     for text in texts:
         if not text:
             continue
-        pieces = _pieces(" ".join(text.split()))
-        word_positions = [i for i, (_, is_word) in enumerate(pieces) if is_word]
-        hits = [n for n, i in enumerate(word_positions) if _marked(pieces[i][0], inside, whole)]
-        if not hits:
+        text = " ".join(text[:MAX_SCAN_CHARS].split())
+        spans = [m.span() for m in WORD.finditer(text)]
+        first = next((i for i, (a, b) in enumerate(spans) if _marked(text[a:b], inside, whole)), None)
+        if first is None:
             continue
-        first_word = max(0, hits[0] - SNIPPET_BEFORE)
-        last_word = min(len(word_positions), first_word + SNIPPET_WORDS) - 1
-        start = word_positions[first_word]
-        end = word_positions[last_word] + 1
-        html = ["… " if first_word > 0 else ""]
-        for piece, is_word in pieces[start:end]:
-            if is_word and _marked(piece, inside, whole):
-                html.append(f"<mark>{escape(piece)}</mark>")
-            else:
-                html.append(escape(piece))
-        if last_word < len(word_positions) - 1:
-            html.append(" …")
-        return mark_safe("".join(html))  # noqa: S308 - every piece escaped above
+        first_word = max(0, first - SNIPPET_BEFORE)
+        last_word = min(len(spans), first_word + SNIPPET_WORDS)
+        body, _ = _render(text, spans[first_word:last_word], inside, whole)
+        prefix = "… " if first_word > 0 else ""
+        suffix = " …" if last_word < len(spans) else escape(text[spans[-1][1] :])
+        return mark_safe(prefix + body + suffix)  # noqa: S308 - every piece escaped in _render
     return None
