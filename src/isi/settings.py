@@ -196,6 +196,8 @@ LANGUAGES = [
     ("uk", "Українська"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English pages show "7 December 2026", not the US month-first dates (src/isi/formats/en).
+FORMAT_MODULE_PATH = ["isi.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
