@@ -131,6 +131,8 @@ def test_english_page_has_english_dates_and_german_content_marked(client: Client
     client.cookies["django_language"] = "en"
     english = client.get(f"/massnahmen/{napi_like.pk}/").content.decode()
     assert '<html lang="en"' in english
+    assert "not yet reviewed by the responsible body" in english
+    assert "assigned automatically, not checked" in english
     assert "4 March 2026" in english
     assert "03/04/2026" not in english and "March 4, 2026" not in english
     assert '<h1 class="kern-heading-x-large" lang="de">Sprachkurse für Eltern</h1>' in english
