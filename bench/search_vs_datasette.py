@@ -146,7 +146,8 @@ def export_for_datasette(isi_db: Path, target: Path) -> int:
     src = sqlite3.connect(isi_db)
     rows = src.execute(
         """
-        SELECT m.id, m.title, m.summary, m.goals, lv.key, m.status, o.key, d.title, d.body
+        SELECT m.id, m.title, m.summary, m.goals, lv.key, m.status, o.key, d.title,
+            d.summary || d.body || d.orgs || d.keys
         FROM measures_measure m
         JOIN catalog_level lv ON lv.id = m.level_id
         JOIN organisations_organisation o ON o.id = m.owner_id
@@ -213,7 +214,12 @@ class Datasette:
             return json.loads(response.read())
 
     def search(self, fts_query: str) -> Any:
-        params = [("_search", fts_query), *(("_facet", f) for f in FACETS), ("_size", "20")]
+        params = [
+            ("_search", fts_query),
+            ("_searchmode", "raw"),
+            *(("_facet", f) for f in FACETS),
+            ("_size", "20"),
+        ]
         return self.get(f"/{self.db.stem}/measures.json?{urllib.parse.urlencode(params)}")
 
 
@@ -273,9 +279,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     rng.shuffle(pool)
     queries = [pool[i % len(pool)] for i in range(args.queries)]
     expressions = {q: fts_expression(parse_query(q)) for q in set(queries)}
-    # Datasette quotes every bare word of `_search` (so an explicit AND would become a phrase):
-    # it gets the same quoted clauses, space separated, which FTS5 ANDs implicitly.
-    datasette_queries = {q: " ".join(f'"{c.needle}"' for c in parse_query(q).positive) for q in set(queries)}
+    # Datasette gets ISI's own FTS5 expression in raw mode (`_searchmode=raw`): the same clauses,
+    # each with its alternatives (synonyms, compounds, expansions) and keys ORed.
+    datasette_queries = dict(expressions)
 
     ds_db = workdir / "datasette.db"
     started = time.perf_counter()

@@ -44,8 +44,9 @@ def test_words_are_anded_and_stop_words_dropped() -> None:
     parsed = parse_query("Sprachkurse für Frauen")
     assert [c.needle for c in parsed.positive] == ["sprachkur", "frau"]
     # Each word is one clause: its needles (isi.textmodel alternatives) and, for a word that could
-    # be a short name, the organisation key, ORed.
-    sprach = "(" + " OR ".join(f'"{n}"' for n in parsed.positive[0].needles) + ")"
+    # be a short name, the organisation key, ORed; the word as typed twice (bm25 weighs it double).
+    needles = parsed.positive[0].needles
+    sprach = "(" + " OR ".join(f'"{n}"' for n in (needles[0], *needles)) + ")"
     assert fts_expression(parsed) == f'{sprach} AND ("frau" OR " org_frauen ")'
     assert '"integrationskur"' in sprach
 
@@ -74,7 +75,9 @@ def test_minus_excludes() -> None:
     parsed = parse_query("Beratung -Jugend")
     assert [c.needle for c in parsed.positive] == ["berat"]
     assert [c.needle for c in parsed.negative] == ["jugend"]
-    assert fts_expression(parsed) == '(("berat" OR "sprechstund" OR "beratungsstell")) NOT ("jugend")'
+    assert (
+        fts_expression(parsed) == '(("berat" OR "berat" OR "sprechstund" OR "beratungsstell")) NOT ("jugend")'
+    )
     assert fts_expression(parse_query("-Jugend"), negative_only=True) == '"jugend"'
 
 

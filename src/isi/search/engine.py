@@ -66,6 +66,10 @@ def _fts_quote(text: str) -> str:
 def _fts_string(clause: Clause) -> str:
     """A clause as FTS5 strings (trigram phrases): its needles and padded keys, ORed."""
     parts = [_fts_quote(n) for n in clause.needles] + [_fts_quote(f" {k} ") for k in clause.keys]
+    if clause.needle and clause.alternatives:
+        # bm25 scores each phrase of the expression: the word as typed counts twice, so a rarer
+        # alternative (a synonym, an expansion) does not outrank it.
+        parts.insert(1, parts[0])
     return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 

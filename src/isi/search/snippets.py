@@ -46,16 +46,17 @@ def _render(
     """text[spans[0][0]:spans[-1][1]] escaped, the matching words in <mark>; whether any matched."""
     html: list[str] = []
     found = False
-    position = spans[0][0] if spans else 0
+    if not spans:
+        return "", False
+    position = spans[0][0]
     for begin, end in spans:
-        html.append(escape(text[position:begin]))
         word = text[begin:end]
         if _marked(word, inside, whole):
+            html.append(escape(text[position:begin]))  # the unmarked run before, in one piece
             html.append(f"<mark>{escape(word)}</mark>")
+            position = end
             found = True
-        else:
-            html.append(escape(word))
-        position = end
+    html.append(escape(text[position : spans[-1][1]]))
     return "".join(html), found
 
 
