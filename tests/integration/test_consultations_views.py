@@ -143,7 +143,7 @@ def test_refused_posts_are_logged_and_change_nothing(
     consultation.refresh_from_db()
     assert consultation.state == Consultation.State.OPEN
     assert not consultation.comments.exists()
-    assert not Succession.objects.exists()
+    assert not Succession.objects.filter(predecessor=org("bmi")).exists()
     denied = [r.getMessage() for r in caplog.records if "event=denied" in r.getMessage()]
     assert len(denied) == 3
     assert all("user=" in line and "path=" in line for line in denied)
@@ -254,7 +254,7 @@ def test_succession_of_selected_measures_through_the_form(users: dict[str, User 
     assert loaded.status_code == 200
     body = loaded.content.decode()
     assert "Geht über" in body and "Bleibt" in body
-    assert not Succession.objects.exists()
+    assert not Succession.objects.filter(predecessor=old).exists()
     assert client.post(url, {**data, "measures": [str(moving.pk)]}).status_code == 302
     moving.refresh_from_db()
     staying.refresh_from_db()
