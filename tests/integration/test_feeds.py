@@ -55,6 +55,7 @@ def parse_atom(client: Client, query: dict[str, str] | None = None) -> ET.Elemen
     for required in ("id", "title", "updated"):
         assert (root.findtext(f"{ATOM}{required}") or "").strip(), required
     assert root.find(f"{ATOM}link[@rel='self']") is not None
+    assert (root.findtext(f"{ATOM}author/{ATOM}name") or "").strip()
     for entry in root.findall(f"{ATOM}entry"):
         for required in ("id", "title", "updated"):
             assert (entry.findtext(f"{ATOM}{required}") or "").strip(), required

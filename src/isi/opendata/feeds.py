@@ -20,6 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from isi.measures.models import Measure
+from isi.opendata.dcat import publisher_name
 from isi.search.filters import MeasureFilter
 from isi.search.selectors import filtered_public_measures
 
@@ -49,6 +50,10 @@ class MeasureFeed(Feed[Measure, MeasureFilter]):
     def feed_url(self, obj: MeasureFilter) -> str:
         query = obj.querystring()
         return reverse("opendata:measures_atom") + (f"?{query}" if query else "")
+
+    def author_name(self, obj: MeasureFilter) -> str:
+        """The feed's author (RFC 4287 wants one when an entry has none): the open-data publisher."""
+        return publisher_name()
 
     def feed_guid(self, obj: MeasureFilter) -> str:
         return self.request.build_absolute_uri(self.feed_url(obj))
