@@ -140,3 +140,29 @@ def test_english_page_has_english_dates_and_german_content_marked(client: Client
     client.cookies["django_language"] = "de"
     german = client.get(f"/massnahmen/{napi_like.pk}/").content.decode()
     assert "4. März 2026" in german
+
+
+def test_api_patch_sets_and_validates_contact_and_link() -> None:
+    from django.core.cache import cache
+
+    from tests.api.support import API, client_for, make_world
+
+    cache.clear()
+    measure = make_world()["bmi_draft"]
+    client = client_for("bmi")
+    url = f"{API}/measures/{measure.pk}"
+    bad = client.patch(
+        url, {"version": measure.version, "contact_email": "keine adresse"}, content_type="application/json"
+    )
+    assert bad.status_code in (400, 422), bad.content[:300]
+    assert "contact_email" in bad.content.decode()
+    measure.refresh_from_db()
+    assert measure.contact_email == ""
+    good = client.patch(
+        url,
+        {"version": measure.version, "contact_email": "m1@bmi.bund.de", "url": "https://www.bmi.bund.de/"},
+        content_type="application/json",
+    )
+    assert good.status_code == 200, good.content[:300]
+    body = good.json()
+    assert body["contact"]["email"] == "m1@bmi.bund.de" and body["url"] == "https://www.bmi.bund.de/"
