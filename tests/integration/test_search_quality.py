@@ -123,3 +123,34 @@ def test_the_page_shows_marks_and_escapes_everything_else(client: Client) -> Non
     typo = client.get("/massnahmen/", {"q": "Sprachkurz"}).content.decode()
     assert "Meinten Sie" in typo
     assert "q=Sprachkurse" in typo or "q=Sprachkurs" in typo
+
+
+def test_organisation_names_weigh_less_than_what_a_measure_is_about() -> None:
+    """'Frauen' in the summary beats 'Frauen' only in the owning ministry's name; keys are exact."""
+    bund = Level.objects.get(key="bund")
+    ministry = Organisation.objects.get(key="bmfsfj")  # "… Familie, Senioren, Frauen und Jugend"
+    about_women = Measure.objects.create(
+        title="Beratung im Stadtteil",
+        summary="Offene Sprechstunde für Frauen mit Kindern.",
+        owner=Organisation.objects.get(key="bmi"),
+        level=bund,
+        publication=Measure.Publication.RELEASED,
+    )
+    owned = [
+        Measure.objects.create(
+            title=f"Beratung im Quartier {n}",
+            summary="Offene Sprechstunde für alle.",
+            owner=ministry,
+            level=bund,
+            publication=Measure.Publication.RELEASED,
+        )
+        for n in range(3)
+    ]
+    rebuild_search_index()
+    page = search("Frauen")
+    assert page.count == 4  # the ministry's measures are still found ...
+    assert page.items[0].pk == about_women.pk  # ... below the one about women
+    assert "<mark>Frauen</mark> mit Kindern" in (page.items[0].search_snippet or "")  # type: ignore[attr-defined]
+    assert "<mark>Frauen</mark>" in (page.items[1].search_snippet or "")  # type: ignore[attr-defined]
+    # The ministry's short name is an exact key: its measures first, the others not at all.
+    assert {m.pk for m in search("BMFSFJ").items} == {m.pk for m in owned}
