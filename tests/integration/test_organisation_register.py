@@ -94,3 +94,10 @@ def test_collective_terms_are_groups_not_listed_organisations(client: Client) ->
     html = client.get(reverse("portal:organisations")).content.decode()
     assert "Bundesministerium des Innern" in html
     assert ">Kommunen<" not in html
+
+
+def test_api_names_groups_and_successions(client: Client) -> None:
+    items = {item["key"]: item for item in client.get("/api/v1/organisations").json()["items"]}
+    assert items["kommunen"]["is_group"] is True and items["bmi"]["is_group"] is False
+    assert items["bmfsfj"]["dissolved_on"] == "2025-05-06"
+    assert items["ads"]["parent"] == "bmbfsfj"

@@ -51,6 +51,7 @@ def organisation_item(organisation: Organisation) -> dict[str, Any]:
         "parent": organisation.parent.key if organisation.parent else None,
         "region_code": organisation.region_code,
         "dissolved_on": organisation.dissolved_on,
+        "is_group": organisation.is_group,
     }
 
 

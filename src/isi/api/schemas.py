@@ -414,6 +414,9 @@ class OrganisationOut(Schema):
     parent: str | None = Field(description="Schlüssel der übergeordneten Organisation")
     region_code: str
     dissolved_on: date | None
+    is_group: bool = Field(
+        False, description="Sammelbezeichnung wie „Kommunen“ oder „Museen“, keine einzelne Organisation"
+    )
 
 
 class SuccessionOut(Schema):
