@@ -50,3 +50,13 @@ def test_deutschkurs_reaches_the_language_courses() -> None:
     assert {"sprachkur", "integrationskur", "berufssprachkur"} <= set(alternatives)
     assert len(alternatives) <= textmodel.MAX_ALTERNATIVES
     assert query_alternatives(stem("Begegnung")) == (stem("Begegnung"),)
+
+
+def test_trigram_vocabulary_respells_unknown_words_only() -> None:
+    from isi.search.suggest import Vocabulary
+
+    words = Vocabulary.build(["Einführung eines Kurses im Rahmen des Integrationskurses", "Sprachkurse"])
+    assert words.closest("Integratoinskurs") == "Integrationskurs"  # from the text model's tables
+    assert words.closest("Sprachkurz") in {"Sprachkurse", "Sprachkurs"}
+    assert words.closest("Xylophon") is None
+    assert words.knows("Integrationskurse") and words.knows("sprachkurs")

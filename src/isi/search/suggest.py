@@ -5,22 +5,29 @@ goals, of the organisation names, and of the text model's domain tables (isi.tex
 compound parts, expansions), each with how often it occurs. A pure-Python trigram index over it
 (like pg_trgm: the word lower-cased, padded with two spaces in front and one behind) is built on
 first use and kept per process for the same snapshot token as the search snapshot
-(isi.search.snapshot.token), so it follows the data without a rebuild per search. Same on SQLite
-and PostgreSQL.
+(isi.search.snapshot.token), so it follows the data without a rebuild per search; after a change
+it is rebuilt at most every `MAX_AGE_SECONDS` (five times ISI_SEARCH_SNAPSHOT_SECONDS, if less;
+tests set that to 0) (a suggestion from a vocabulary a few minutes old is
+still a good one, and a busy site does not rebuild it for every edit). Same on SQLite and
+PostgreSQL.
 
 A query word that the vocabulary knows (as a word or as a stem) stays; an unknown one is replaced
 by the most similar vocabulary word (trigram Jaccard similarity ≥ `MIN_SIMILARITY`; ties go to
 the more frequent word). The selectors offer the result only if it finds something.
 
-Cost: building reads the three text columns of all public measures once per change (about a
-second per 20,000 measures); a lookup touches the words sharing a trigram with the query word.
+Cost: building reads the three text columns of the `MAX_MEASURES` most recently changed public
+measures (about a second per 20,000); a lookup touches the words sharing a trigram with the query
+word. Only a query that finds nothing asks for it.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+from django.conf import settings
 
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
@@ -31,6 +38,8 @@ from isi.textmodel import vocabulary_words
 MIN_CHARS = 4
 MIN_SIMILARITY = 0.4
 MAX_WORDS = 200_000  # distinct words kept (the most frequent)
+MAX_MEASURES = 50_000  # the most recently changed public measures feed the vocabulary
+MAX_AGE_SECONDS = 300  # a vocabulary is rebuilt after a change only when it is older than this
 
 
 def trigrams(word: str) -> frozenset[str]:
@@ -91,27 +100,35 @@ class Vocabulary:
 
 
 _lock = threading.Lock()
-_cached: tuple[tuple[object, ...], Vocabulary] | None = None
+_cached: tuple[tuple[object, ...], float, Vocabulary] | None = None
 
 
 def _texts() -> list[str]:
     texts: list[str] = []
-    for title, summary, goals in Measure.objects.public().values_list("title", "summary", "goals").iterator():
+    rows = Measure.objects.public().order_by("-updated_at").values_list("title", "summary", "goals")
+    for title, summary, goals in rows[:MAX_MEASURES].iterator():
         texts.extend(t for t in (title, summary, goals) if t)
     texts.extend(n for n in Organisation.objects.values_list("name", flat=True) if n)
     return texts
+
+
+def _snapshot_seconds() -> int:
+    """ISI_SEARCH_SNAPSHOT_SECONDS (0 in tests: the vocabulary then follows every change at once)."""
+    return int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0))
 
 
 def vocabulary() -> Vocabulary:
     """The vocabulary for the current data (built once per snapshot token and process)."""
     global _cached
     token = snapshots.token()
+    now = time.monotonic()
     with _lock:
-        if _cached is not None and _cached[0] == token:
-            return _cached[1]
+        fresh = _cached is not None and now - _cached[1] < min(MAX_AGE_SECONDS, _snapshot_seconds() * 5)
+        if _cached is not None and (_cached[0] == token or fresh):
+            return _cached[2]
     built = Vocabulary.build(_texts())
     with _lock:
-        _cached = (token, built)
+        _cached = (token, now, built)
     return built
 
 
