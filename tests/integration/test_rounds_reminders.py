@@ -16,7 +16,7 @@ from django.utils import translation
 
 from isi.accounts.models import User
 from isi.catalog.models import Level
-from isi.measures.models import Measure
+from isi.measures.models import Evaluation, Measure
 from isi.organisations.models import Organisation
 from isi.rounds import services, tasks
 from isi.rounds.models import ReportingRound, RoundReminder
@@ -49,7 +49,15 @@ def round() -> ReportingRound:
             organisation=org(key),
             email=f"{key}@example.invalid",
         )
-        Measure.objects.create(title=f"Maßnahme {key}", owner=org(key), level=Level.objects.get(key="bund"))
+        # A measure that meets the rules: a confirmation "still correct" is refused otherwise.
+        measure = Measure.objects.create(
+            title=f"Maßnahme {key}",
+            owner=org(key),
+            level=Level.objects.get(key="bund"),
+            offer_type=Measure.OfferType.COMPLEMENTARY,
+            complementary_need="Beratung",
+        )
+        Evaluation.objects.create(measure=measure, state=Evaluation.State.PLANNED, method="Befragung")
     # Not a desk officer: gets no reminders.
     User.objects.create_user(
         username="bamf", password="x", role="agency", organisation=org("bamf"), email="b@x.invalid"
