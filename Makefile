@@ -43,7 +43,7 @@ lint: install
 	DATABASE_URL=sqlite:///:memory: $(ISI) makemigrations --check --dry-run
 
 test: install lint
-	scripts/ensure-chromium
+	scripts/ensure-test-tools
 	$(BIN)/pytest --cov --cov-report=term -p no:cacheprovider
 	scripts/with-postgres $(BIN)/pytest -p no:cacheprovider -m "not browser"
 	$(BIN)/python bench/generate_insert.py --measures 2000
