@@ -123,13 +123,14 @@ def test_every_dataset_has_csv_json_and_xlsx_with_absolute_links(
         "csv": ("CSV", "text/csv"),
         "json": ("JSON", "application/json"),
         "xlsx": ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "atom": ("ATOM", "application/atom+xml"),
     }
     for subject in graph.subjects(ns.RDF.type, ns.DCAT.Dataset):
         # The data package is one more distribution of "alle" (tests/integration/test_opendata_package.py).
         distributions = [
             d for d in graph.objects(subject, ns.DCAT.distribution) if not str(d).endswith("-datapackage")
         ]
-        assert len(distributions) == 3
+        assert len(distributions) == len(expected)
         seen = set()
         for distribution in distributions:
             access = str(graph.value(distribution, ns.DCAT.accessURL))
