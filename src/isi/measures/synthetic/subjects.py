@@ -63,7 +63,7 @@ SUBJECTS: tuple[Subject, ...] = (
         need="Sprachförderung für Menschen, die (noch) keinen Zugang zum Integrationskurs haben oder "
         "Wartezeiten überbrücken müssen",
         theme=(2, 1),
-        bund_owners=(("bmi", "bamf"), ("bmfsfj", None), ("ib", None)),
+        bund_owners=(("bmi", "bamf"), ("bmbfsfj", None), ("ib", None)),
         instruments=(
             "sprachkurs",
             "intensivsprachkurs",
@@ -219,7 +219,7 @@ SUBJECTS: tuple[Subject, ...] = (
         component="anerkennung",
         need="",
         theme=(2, 3),
-        bund_owners=(("bmbf", "bibb"), ("bmas", "ba"), ("bmbf", None)),
+        bund_owners=(("bmbfsfj", "bibb"), ("bmas", "ba"), ("bmbfsfj", None)),
         instruments=(
             "beratungsangebot",
             "lotsenprojekt",
@@ -267,7 +267,7 @@ SUBJECTS: tuple[Subject, ...] = (
         component="berufsorientierung",
         need="",
         theme=(3, 1),
-        bund_owners=(("bmbf", "bibb"), ("bmas", "ba")),
+        bund_owners=(("bmbfsfj", "bibb"), ("bmas", "ba")),
         instruments=(
             "mentoringprogramm",
             "lotsenprojekt",
@@ -312,7 +312,7 @@ SUBJECTS: tuple[Subject, ...] = (
         component="berufsorientierung",
         need="",
         theme=(3, 1),
-        bund_owners=(("bmbf", "bibb"), ("bmas", "ba")),
+        bund_owners=(("bmbfsfj", "bibb"), ("bmas", "ba")),
         instruments=(
             "foerderprogramm",
             "modellprojekt",
@@ -403,7 +403,7 @@ SUBJECTS: tuple[Subject, ...] = (
         component="studieneinstieg",
         need="",
         theme=(2, 4),
-        bund_owners=(("bmbf", "daad"),),
+        bund_owners=(("bmftr", "daad"),),
         instruments=(
             "foerderprogramm",
             "mentoringprogramm",
@@ -440,7 +440,7 @@ SUBJECTS: tuple[Subject, ...] = (
         need="Zugang zur frühkindlichen Bildung für Familien, die das Regelangebot der "
         "Kindertagesbetreuung bisher nicht erreicht",
         theme=(3, 2),
-        bund_owners=(("bmfsfj", None),),
+        bund_owners=(("bmbfsfj", None),),
         instruments=(
             "foerderprogramm",
             "modellprojekt",
@@ -480,7 +480,7 @@ SUBJECTS: tuple[Subject, ...] = (
         component=None,
         need="Beratung und Unterstützung bei Diskriminierung, die im Regelsystem nicht vorgesehen ist",
         theme=(5, 3),
-        bund_owners=(("bmfsfj", "ads"), ("ib", None), ("bmi", "bpb")),
+        bund_owners=(("bmbfsfj", "ads"), ("ib", None), ("bmi", "bpb")),
         instruments=(
             "beratungsangebot",
             "fachstelle",
@@ -557,7 +557,7 @@ SUBJECTS: tuple[Subject, ...] = (
         component="information-beratung",
         need="",
         theme=(2, 2),
-        bund_owners=(("bmi", "bamf"), ("bmfsfj", "servicebuero-jmd")),
+        bund_owners=(("bmi", "bamf"), ("bmbfsfj", "servicebuero-jmd")),
         instruments=(
             "beratungsangebot",
             "servicestelle",
@@ -852,7 +852,7 @@ SUBJECTS: tuple[Subject, ...] = (
         component=None,
         need="Stärkung von Ehrenamt und Migrantenorganisationen",
         theme=(3, 3),
-        bund_owners=(("bmfsfj", None), ("bmi", "bamf"), ("ib", None)),
+        bund_owners=(("bmbfsfj", None), ("bmi", "bamf"), ("ib", None)),
         instruments=(
             "foerderprogramm",
             "netzwerk",
@@ -897,7 +897,7 @@ SUBJECTS: tuple[Subject, ...] = (
         component=None,
         need="Politische Bildung und Beteiligung über den Orientierungskurs hinaus",
         theme=(5, 1),
-        bund_owners=(("bmi", "bpb"), ("bmfsfj", None)),
+        bund_owners=(("bmi", "bpb"), ("bmbfsfj", None)),
         instruments=(
             "foerderprogramm",
             "modellprojekt",

@@ -121,6 +121,11 @@ def snapshot_of(measure: GeneratedMeasure, organisation_names: dict[str, str]) -
         "publication": measure.publication,
         "archived": False,
         "suggested_fields": [],
+        # Contact and link are for owners to fill; generated measures have none.
+        "contact_name": "",
+        "contact_email": "",
+        "contact_phone": "",
+        "url": "",
         "evaluation": (
             {
                 "state": evaluation.state,
