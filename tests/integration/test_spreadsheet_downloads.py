@@ -135,6 +135,9 @@ def anonymous(world: World) -> Client:
 DOWNLOADS: dict[str, Callable[[World], bytes]] = {
     "opendata:measures_csv": get(anonymous, lambda w: reverse("opendata:measures_csv")),
     "opendata:measures_xlsx": get(anonymous, lambda w: reverse("opendata:measures_xlsx")),
+    "opendata:package_table": get(
+        anonymous, lambda w: reverse("opendata:package_table", kwargs={"name": "massnahmen"})
+    ),
     "roundtrip:download_csv": get(lambda w: w.staff, lambda w: reverse("roundtrip:download_csv")),
     "roundtrip:download_xlsx": get(lambda w: w.staff, lambda w: reverse("roundtrip:download_xlsx")),
     "reports:coverage_csv": get(lambda w: w.coordination, lambda w: reverse("reports:coverage_csv")),

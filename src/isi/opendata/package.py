@@ -20,6 +20,7 @@ from typing import Any
 from django.utils import timezone
 
 from isi.catalog.models import Area, Component, Level, Region, TargetGroup
+from isi.core.spreadsheets import spreadsheet_safe
 from isi.measures.models import Measure, MeasureOrganisation
 from isi.measures.provenance import is_unconfirmed
 from isi.opendata.exports import SOURCE_NAME, attribution_text, iter_measures, license_name, license_uri
@@ -110,7 +111,11 @@ class Table:
 
 
 def machine_text(value: Value) -> str:
-    """ISO dates, decimal point, true/false; text as it is."""
+    """ISO dates, decimal point, true/false; text as it is, but formula-safe.
+
+    Like every CSV ISI writes, a text a spreadsheet would run as a formula gets the guard
+    apostrophe (isi.core.spreadsheets): people open machine files in Excel too.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -121,7 +126,7 @@ def machine_text(value: Value) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
-    return str(value)
+    return spreadsheet_safe(str(value))
 
 
 # --- the measures and their links --------------------------------------------------------------
@@ -411,7 +416,9 @@ def datapackage(*, base_url: str, generated_at: datetime) -> dict[str, Any]:
         "description": (
             "Alle veröffentlichten Integrationsmaßnahmen mit Verknüpfungen und Katalogen, "
             "maschinenlesbar: ISO-Datumsangaben, Dezimalpunkt, Schlüssel als Zeichenketten. "
-            "Werte mit *_suggested = true sind automatisch zugeordnet und ungeprüft."
+            "Werte mit *_suggested = true sind automatisch zugeordnet und ungeprüft. Texte, die "
+            "eine Tabellenkalkulation als Formel ausführen würde (=, +, -, @ am Anfang), tragen "
+            "zum Schutz ein vorangestelltes Apostroph."
         ),
         "homepage": base_url,
         "created": generated_at.replace(microsecond=0).isoformat(),
