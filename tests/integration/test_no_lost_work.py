@@ -302,6 +302,7 @@ def test_keep_alive_restarts_the_idle_clock_and_pages_tell_the_seconds_left(sett
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")  # a transactional test flushes the registry rows
 def test_two_simultaneous_posts_with_one_token_create_one_object() -> None:
     """A double click sends the second POST while the first is still working: it waits for the
     first one's claim (PostgreSQL: the unique index blocks until the first transaction ends;

@@ -45,10 +45,12 @@ document.addEventListener("DOMContentLoaded", function () {
   openFacetPanel(document);
 });
 document.addEventListener("change", function (event) {
-  // Facet checkboxes submit their form (htmx then swaps only the results). The sort order is
-  // applied with the button: a select must not reload while someone moves through it with arrows.
+  // Facet checkboxes and filter selects submit their form (htmx then swaps only the results).
+  // A select marked data-apply-with-button (the search's sort order) waits for its button: it
+  // must not reload while someone moves through it with the arrow keys.
   var input = event.target;
-  if (input.matches && input.matches("[data-autosubmit] input[type=checkbox]")) {
+  var auto = "[data-autosubmit] input[type=checkbox], [data-autosubmit] select:not([data-apply-with-button])";
+  if (input.matches && input.matches(auto)) {
     var form = input.closest("form");
     if (form && window.htmx) {
       window.htmx.trigger(form, "submit");
