@@ -171,72 +171,85 @@ def build_catalog(datasets: Sequence[DatasetSpec], urls: CatalogUrls, *, generat
         if spec.modified:
             graph.add((dataset, DCTERMS.modified, _timestamp(spec.modified)))
         for fmt in FORMATS:
-            distribution = URIRef(f"{urls.index}#datensatz-{spec.slug}-{fmt.key}")
-            url = URIRef(urls.download(fmt.key, spec.querystring))
-            graph.add((dataset, DCAT.distribution, distribution))
-            graph.add((distribution, RDF.type, DCAT.Distribution))
-            _bilingual(
+            _add_distribution(
                 graph,
-                distribution,
-                DCTERMS.title,
-                f"{spec.title_de} ({fmt.label})",
-                f"{spec.title_en} ({fmt.label})",
+                dataset,
+                spec,
+                Distribution(
+                    URIRef(f"{urls.index}#datensatz-{spec.slug}-{fmt.key}"),
+                    URIRef(urls.download(fmt.key, spec.querystring)),
+                    (f"{spec.title_de} ({fmt.label})", f"{spec.title_en} ({fmt.label})"),
+                    (
+                        f"Download als {fmt.label}, erzeugt beim Abruf aus dem aktuellen Datenbestand.",
+                        f"Download as {fmt.label}, generated on request from the current data.",
+                    ),
+                    fmt.file_type,
+                    fmt.media_type,
+                ),
+                licence,
+                attribution,
             )
-            _bilingual(
-                graph,
-                distribution,
-                DCTERMS.description,
-                f"Download als {fmt.label}, erzeugt beim Abruf aus dem aktuellen Datenbestand.",
-                f"Download as {fmt.label}, generated on request from the current data.",
-            )
-            graph.add((distribution, DCAT.accessURL, url))
-            graph.add((distribution, DCAT.downloadURL, url))
-            graph.add((distribution, DCTERMS.format, URIRef(f"{EU}file-type/{fmt.file_type}")))
-            graph.add((distribution, DCAT.mediaType, URIRef(f"{IANA}{fmt.media_type}")))
-            graph.add((distribution, DCTERMS.license, licence))
-            graph.add((distribution, DCATDE.licenseAttributionByText, Literal(attribution, lang="de")))
-            graph.add((distribution, DCTERMS.language, LANGUAGE_DE))
-            if spec.modified:
-                graph.add((distribution, DCTERMS.modified, _timestamp(spec.modified)))
         if urls.datapackage and spec.filter.is_empty:
             _add_datapackage(graph, dataset, spec, urls, licence, attribution)
     return graph
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One download of a dataset: what DCAT-AP.de asks of every distribution."""
+
+    node: URIRef
+    url: URIRef
+    title: tuple[str, str]  # German, English
+    description: tuple[str, str]
+    file_type: str  # EU file-type authority
+    media_type: str  # IANA
+    conforms_to: URIRef | None = None
+
+
+def _add_distribution(
+    graph: Graph, dataset: URIRef, spec: DatasetSpec, item: Distribution, licence: URIRef, attribution: str
+) -> None:
+    distribution = item.node
+    graph.add((dataset, DCAT.distribution, distribution))
+    graph.add((distribution, RDF.type, DCAT.Distribution))
+    _bilingual(graph, distribution, DCTERMS.title, *item.title)
+    _bilingual(graph, distribution, DCTERMS.description, *item.description)
+    graph.add((distribution, DCAT.accessURL, item.url))
+    graph.add((distribution, DCAT.downloadURL, item.url))
+    graph.add((distribution, DCTERMS.format, URIRef(f"{EU}file-type/{item.file_type}")))
+    graph.add((distribution, DCAT.mediaType, URIRef(f"{IANA}{item.media_type}")))
+    if item.conforms_to is not None:
+        graph.add((distribution, DCTERMS.conformsTo, item.conforms_to))
+    graph.add((distribution, DCTERMS.license, licence))
+    graph.add((distribution, DCATDE.licenseAttributionByText, Literal(attribution, lang="de")))
+    graph.add((distribution, DCTERMS.language, LANGUAGE_DE))
+    if spec.modified:
+        graph.add((distribution, DCTERMS.modified, _timestamp(spec.modified)))
 
 
 def _add_datapackage(
     graph: Graph, dataset: URIRef, spec: DatasetSpec, urls: CatalogUrls, licence: URIRef, attribution: str
 ) -> None:
     """The data package (datapackage.json with its CSV files) as one more distribution of "alle"."""
-    distribution = URIRef(f"{urls.index}#datensatz-{spec.slug}-datapackage")
-    url = URIRef(urls.datapackage)
-    graph.add((dataset, DCAT.distribution, distribution))
-    graph.add((distribution, RDF.type, DCAT.Distribution))
-    _bilingual(
-        graph,
-        distribution,
-        DCTERMS.title,
-        f"{spec.title_de} (Datenpaket, Frictionless Data)",
-        f"{spec.title_en} (data package, Frictionless Data)",
+    package = Distribution(
+        URIRef(f"{urls.index}#datensatz-{spec.slug}-datapackage"),
+        URIRef(urls.datapackage),
+        (
+            f"{spec.title_de} (Datenpaket, Frictionless Data)",
+            f"{spec.title_en} (data package, Frictionless Data)",
+        ),
+        (
+            "Datenpaket für Programme: CSV-Dateien mit Table Schema (ISO-Datum, Dezimalpunkt, Schlüssel "
+            "als Zeichenketten, Fremdschlüssel auf die Kataloge).",
+            "Data package for programs: CSV files with Table Schema (ISO dates, decimal point, keys as "
+            "strings, foreign keys to the catalogues).",
+        ),
+        "JSON",
+        "application/json",
+        conforms_to=URIRef("https://specs.frictionlessdata.io/data-package/"),
     )
-    _bilingual(
-        graph,
-        distribution,
-        DCTERMS.description,
-        "Datenpaket für Programme: CSV-Dateien mit Table Schema (ISO-Datum, Dezimalpunkt, Schlüssel "
-        "als Zeichenketten, Fremdschlüssel auf die Kataloge).",
-        "Data package for programs: CSV files with Table Schema (ISO dates, decimal point, keys as "
-        "strings, foreign keys to the catalogues).",
-    )
-    graph.add((distribution, DCAT.accessURL, url))
-    graph.add((distribution, DCAT.downloadURL, url))
-    graph.add((distribution, DCTERMS.format, URIRef(f"{EU}file-type/JSON")))
-    graph.add((distribution, DCAT.mediaType, URIRef(f"{IANA}application/json")))
-    graph.add((distribution, DCTERMS.conformsTo, URIRef("https://specs.frictionlessdata.io/data-package/")))
-    graph.add((distribution, DCTERMS.license, licence))
-    graph.add((distribution, DCATDE.licenseAttributionByText, Literal(attribution, lang="de")))
-    graph.add((distribution, DCTERMS.language, LANGUAGE_DE))
-    if spec.modified:
-        graph.add((distribution, DCTERMS.modified, _timestamp(spec.modified)))
+    _add_distribution(graph, dataset, spec, package, licence, attribution)
 
 
 JSONLD_CONTEXT: dict[str, Any] = {

@@ -287,6 +287,30 @@ def _catalogue_fields() -> tuple[Field, ...]:
 
 MEASURE_ID = _key("measure_id", "ID der Maßnahme", required=True, pattern=ID_PATTERN)
 
+
+def _catalogue_link_table(
+    name: str,
+    title: str,
+    column: str,
+    label: str,
+    rows: Callable[[MeasureFilter], Iterator[list[Value]]],
+    target: str,
+) -> Table:
+    """A measure's links to one catalogue (areas, target groups), with the suggestion flag."""
+    return Table(
+        name,
+        title,
+        (
+            MEASURE_ID,
+            _key(column, f"{label} (Schlüssel)", required=True),
+            Field("suggested", "boolean", "automatisch zugeordnet, ungeprüft"),
+        ),
+        rows,
+        primary_key=("measure_id", column),
+        foreign_keys=((("measure_id",), "massnahmen", ("id",)), (((column,), target, ("key",)))),
+    )
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         "massnahmen",
@@ -301,32 +325,16 @@ TABLES: tuple[Table, ...] = (
             (("land",), "laender", ("key",)),
         ),
     ),
-    Table(
-        "massnahmen-bereiche",
-        "Bereiche je Maßnahme",
-        (
-            MEASURE_ID,
-            _key("area", "Bereich (Schlüssel)", required=True),
-            Field("suggested", "boolean", "automatisch zugeordnet, ungeprüft"),
-        ),
-        _area_rows,
-        primary_key=("measure_id", "area"),
-        foreign_keys=((("measure_id",), "massnahmen", ("id",)), (("area",), "bereiche", ("key",))),
+    _catalogue_link_table(
+        "massnahmen-bereiche", "Bereiche je Maßnahme", "area", "Bereich", _area_rows, "bereiche"
     ),
-    Table(
+    _catalogue_link_table(
         "massnahmen-zielgruppen",
         "Zielgruppen je Maßnahme",
-        (
-            MEASURE_ID,
-            _key("target_group", "Zielgruppe (Schlüssel)", required=True),
-            Field("suggested", "boolean", "automatisch zugeordnet, ungeprüft"),
-        ),
+        "target_group",
+        "Zielgruppe",
         _group_rows,
-        primary_key=("measure_id", "target_group"),
-        foreign_keys=(
-            (("measure_id",), "massnahmen", ("id",)),
-            (("target_group",), "zielgruppen", ("key",)),
-        ),
+        "zielgruppen",
     ),
     Table(
         "massnahmen-organisationen",
