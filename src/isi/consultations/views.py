@@ -158,22 +158,11 @@ def comment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _get(pk)
     if not can_comment(request.user, consultation, today=timezone.localdate()):
         return forbidden(request, f"consultation:comment id={pk}")
-    data = request.POST if request.method == "POST" else load_draft(request)
-    form = CommentForm(data or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            comment_add(consultation=consultation, actor=request.user, text=form.cleaned_data["text"])
-        except PermissionDenied:
-            return forbidden(request, f"consultation:comment id={pk}")
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            return HttpResponseRedirect(reverse("consultations:detail", args=[pk]) + "#zeitleiste")
-    return render(
+    return _comment_form(
         request,
-        "consultations/comment_form.html",
-        {"form": form, "consultation": consultation, "editing": False},
-        status=400 if form.errors else 200,
+        consultation,
+        lambda text: comment_add(consultation=consultation, actor=request.user, text=text),
+        denied=f"consultation:comment id={pk}",
     )
 
 
@@ -186,21 +175,41 @@ def comment_edit_view(request: HttpRequest, pk: int, comment_id: int) -> HttpRes
     comment = get_object_or_404(ConsultationComment.objects.filter(consultation=consultation), pk=comment_id)
     if not can_edit_comment(request.user, comment, today=timezone.localdate()):
         return forbidden(request, f"consultation:comment-edit id={comment_id}")
+    return _comment_form(
+        request,
+        consultation,
+        lambda text: comment_update(comment=comment, actor=request.user, text=text),
+        denied=f"consultation:comment-edit id={comment_id}",
+        initial=comment.text,
+    )
+
+
+def _comment_form(
+    request: HttpRequest,
+    consultation: Consultation,
+    save: Callable[[str], object],
+    *,
+    denied: str,
+    initial: str | None = None,
+) -> HttpResponse:
+    """The comment form, new or edited: a saved comment leads back to the timeline."""
     data = request.POST if request.method == "POST" else load_draft(request)
-    form = CommentForm(data or None, initial={"text": comment.text})
+    form = CommentForm(data or None, initial={"text": initial} if initial is not None else None)
     if request.method == "POST" and form.is_valid():
         try:
-            comment_update(comment=comment, actor=request.user, text=form.cleaned_data["text"])
+            save(form.cleaned_data["text"])
         except PermissionDenied:
-            return forbidden(request, f"consultation:comment-edit id={comment_id}")
+            return forbidden(request, denied)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            return HttpResponseRedirect(reverse("consultations:detail", args=[pk]) + "#zeitleiste")
+            return HttpResponseRedirect(
+                reverse("consultations:detail", args=[consultation.pk]) + "#zeitleiste"
+            )
     return render(
         request,
         "consultations/comment_form.html",
-        {"form": form, "consultation": consultation, "editing": True},
+        {"form": form, "consultation": consultation, "editing": initial is not None},
         status=400 if form.errors else 200,
     )
 
