@@ -261,6 +261,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         )
         log(f"  generate {args.measures:,} measures: {seconds:.1f} s")
         log(f"  search_index --rebuild: {run_isi(env, 'search_index', '--rebuild'):.1f} s")
+    # Production pages name hashed static files: without a current manifest the page is a 500.
+    log(f"  collectstatic: {run_isi(env, 'collectstatic', '--noinput', '-v0'):.1f} s")
 
     os.environ.update({"DATABASE_URL": env["DATABASE_URL"], "ISI_VAR_DIR": env["ISI_VAR_DIR"]})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "isi.settings")
