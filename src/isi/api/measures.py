@@ -2,15 +2,36 @@
 
 Who sees and changes what is decided by ``isi.core.permissions`` alone:
 
-- The list for anonymous callers is exactly the public search
-  (``isi.search.selectors.filtered_public_measures``): same filters, same text search, same order.
+- The list for anonymous callers is exactly the public search: same filters, same text search,
+  same order, answered like the search page by the in-memory snapshot evaluator
+  (``isi.search.selectors.public_measures_slice``, ``isi.search.evaluate``): the database matches
+  the text once and returns the hit ids, count and page come from the snapshot, and only the
+  page's measures are read. The count follows the snapshot's freshness (at once after a write
+  through the services; after ``ISI_SEARCH_SNAPSHOT_SECONDS`` at the latest for writes that
+  bypass them); the items are read through ``Measure.objects.public()`` again, so a measure
+  that is no longer public is never listed.
 - Signed-in callers see ``visible_measures(user)``: the public search results (same semantics)
   plus the non-public measures they may see (drafts of their ministry, everything for
   coordination and readers). Those extra measures are filtered with the same facet parameters
   and a plain word match of ``q`` on title, summary and goals (the public search's full-text
-  engine indexes public measures only); sort "relevance" falls back to the NAP-I order.
+  engine indexes public measures only); sort "relevance" falls back to the NAP-I order. One
+  statement answers page, count and newest change (window functions), so the public full-text
+  query runs once per request (twice only for an offset past the end).
 - Reading a measure the caller may not see: 404. Changing one the caller may see but not
   change: 403. Anonymous writes: 401.
+
+Last-Modified of the list (``If-Modified-Since``; the ETag, the body's hash, is exact anyway) is
+the later of the page's newest ``updated_at`` and ``public_list_changed_at()``: the newest
+``updated_at`` among the public measures and those that ever were public (``released_at`` set:
+withdrawn and archived ones, whose withdrawal also bumps ``updated_at``). Any write through the
+services to a measure in any public list – an edit, a release, a withdrawal, an archiving –
+therefore moves every list's validator forward, and a list never gets a 304 it should not
+(more 200s than strictly needed for narrow filters is the price). It costs no full-text query:
+one aggregate, kept per process while the snapshot token (newest change record and measure id)
+is unchanged and at most ``ISI_SEARCH_SNAPSHOT_SECONDS``, like the snapshot itself. Draft-only
+edits of never-released measures do not move it (nothing about drafts leaks into the public
+validator). Signed-in callers get the newest ``updated_at`` of exactly their result set, as
+before. An empty list has no Last-Modified.
 
 Writes map the request onto the one write service (``isi.measures.services``: field permissions,
 the Leitfaden rules and plausibility checks judged by ``isi.measures.judgement``, transaction,
@@ -31,10 +52,15 @@ Nothing is written when anything fails.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Max, Q
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Q, Window
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from ninja import Query, Router, Status
@@ -72,8 +98,9 @@ from isi.measures.services import (
     measure_create,
 )
 from isi.organisations.models import Organisation
+from isi.search import snapshot as snapshots
 from isi.search.filters import FACET_PARAMS, MeasureFilter
-from isi.search.selectors import filtered_public_measures
+from isi.search.selectors import filtered_public_measures, public_measures_slice
 
 router = Router(tags=["Maßnahmen"])
 
@@ -241,6 +268,56 @@ def staff_measures(user: User, search: MeasureFilter) -> MeasureQuerySet:
     return measures_with_details(_order(found, search.sort))
 
 
+def staff_page(
+    queryset: MeasureQuerySet, *, offset: int, limit: int
+) -> tuple[list[Measure], int, datetime | None]:
+    """Page, count and newest ``updated_at`` of the whole result in one statement (window functions).
+
+    The public full-text query inside ``staff_measures`` then runs once; only an offset past the
+    end needs a second statement for the count.
+    """
+    windowed = queryset.annotate(total=Window(Count("pk")), latest=Window(Max("updated_at")))
+    items = list(windowed[offset : offset + limit])
+    if items:
+        return items, int(getattr(items[0], "total")), getattr(items[0], "latest")  # noqa: B009
+    if offset == 0:
+        return [], 0, None
+    summary = queryset.aggregate(total=Count("pk"), latest=Max("updated_at"))
+    return [], int(summary["total"]), summary["latest"]
+
+
+_changed_lock = threading.Lock()
+_changed: dict[str, tuple[tuple[object, ...], float, datetime | None]] = {}
+
+
+def public_list_changed_at() -> datetime | None:
+    """The newest ``updated_at`` of the measures that are or ever were public (see the docstring)."""
+    seconds = int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0))
+    key = f"{connection.alias}:{connection.settings_dict['NAME']}"
+    token = snapshots.token()
+    with _changed_lock:
+        found = _changed.get(key)
+    if found is not None and found[0] == token and time.monotonic() - found[1] < seconds:
+        return found[2]
+    ever_public = Measure.objects.public() | Measure.objects.filter(released_at__isnull=False)
+    latest: datetime | None = ever_public.aggregate(latest=Max("updated_at"))["latest"]
+    if seconds > 0 and snapshots.keepable():
+        with _changed_lock:
+            _changed[key] = (token, time.monotonic(), latest)
+    return latest
+
+
+def list_last_modified(items: Sequence[Measure], count: int) -> datetime | None:
+    """Last-Modified of an anonymous list page (see the module docstring)."""
+    if not count:
+        return None
+    moments = [measure.updated_at for measure in items]
+    overall = public_list_changed_at()
+    if overall is not None:
+        moments.append(overall)
+    return max(moments, default=None)
+
+
 def visible_measure(user: User | None, measure_id: int) -> Measure:
     """The measure if the caller may see it, with details; else 404."""
     if not 0 < measure_id <= MAX_ID:
@@ -267,12 +344,13 @@ def list_measures(
     """
     caller = caller_of(request)
     search = measure_filter(params)
-    queryset = (
-        filtered_public_measures(search) if caller.user is None else staff_measures(caller.user, search)
-    )
-    count = queryset.count()
-    items = list(queryset[params.offset : params.offset + params.limit])
-    last_changed = queryset.aggregate(latest=Max("updated_at"))["latest"] if count else None
+    last_changed: datetime | None
+    if caller.user is None:
+        items, count = public_measures_slice(search, offset=params.offset, limit=params.limit)
+        last_changed = list_last_modified(items, count)
+    else:
+        found = staff_measures(caller.user, search)
+        items, count, last_changed = staff_page(found, offset=params.offset, limit=params.limit)
     set_last_modified(response, last_changed)
     internal = caller.user is not None
     return {

@@ -2,7 +2,8 @@
 
 Interface (stable): `MeasureFilter` (isi.search.filters) in; `search_public_measures(f, page=,
 page_size=)` → `SearchPage` (items, count, facets), `filtered_public_measures(f)` → an ordered
-`MeasureQuerySet` (exports, API), `facet_counts(f)` → facets only. Only public measures
+`MeasureQuerySet` (exports, the signed-in API list), `public_measures_slice(f, offset=, limit=)` →
+(items, count) by offset (the anonymous API list), `facet_counts(f)` → facets only. Only public measures
 (`Measure.objects.public()`, rule 10) are ever found, whatever the filter.
 
 Design
@@ -260,3 +261,18 @@ def filtered_public_measures(f: MeasureFilter) -> MeasureQuerySet:
     sql, params = engine.Statement(f, plan, engine.load_catalogue()).ids_sql()
     qs = Measure.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611 - parameterised
     return measures_with_details(_ordered(qs, f, plan))
+
+
+def public_measures_slice(f: MeasureFilter, *, offset: int, limit: int) -> tuple[list[Measure], int]:
+    """`limit` public measures from `offset` in the filter's order (with details), and how many match.
+
+    The search page's evaluator (isi.search.evaluate) without facets, highlights or suggestion:
+    the same selection and order as `filtered_public_measures`, for the API list.
+    """
+    plan = _plan(f)
+    statement = engine.Statement(f, plan, engine.load_catalogue())
+    result = evaluate.run(statement, facets=(), limit=max(1, limit), offset=max(0, offset))
+    # public() again: the snapshot may be older than a write that bypassed the services.
+    found = measures_with_details(Measure.objects.public().filter(pk__in=result.page_ids))
+    by_id = {m.pk: m for m in found}
+    return [by_id[pk] for pk in result.page_ids if pk in by_id], result.count
