@@ -1,0 +1,110 @@
+"""A gunicorn worker builds its search snapshot before its first request, and starts without it
+when the database is down (deploy/gunicorn.conf.py, `post_worker_init`; issue #13.7).
+
+gunicorn runs as a subprocess with the project's configuration file and one worker, in the
+environment of a deployment (no test-run settings, so the snapshot is kept: 60 s).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+ISI = Path(sys.executable).with_name("isi")
+CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def deployment_env(database_url: str, var: Path) -> dict[str, str]:
+    skip = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ISI_") and k not in skip}
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "ISI_VAR_DIR": str(var),
+            "ISI_ALLOWED_HOSTS": "127.0.0.1",
+            "ISI_WEB_WORKERS": "1",
+            "ISI_WEB_THREADS": "2",
+        }
+    )
+    return env
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
+    """gunicorn with deploy/gunicorn.conf.py until the worker answered /healthz; its URL."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", str(CONFIG), "--bind", f"127.0.0.1:{port}"],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"gunicorn ended:\n{log.read_text(errors='replace')}"
+            try:
+                if requests.get(url + "/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert time.monotonic() < deadline, f"no answer:\n{log.read_text(errors='replace')}"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_a_new_worker_builds_the_search_snapshot_before_its_first_request(tmp_path: Path) -> None:
+    env = deployment_env(f"sqlite:///{tmp_path / 'isi.sqlite3'}", tmp_path)
+    for args in (["migrate", "--noinput", "-v0"], ["generate", "--measures", "12", "--seed", "1"]):
+        done = subprocess.run([str(ISI), *args], env=env, capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(env, log) as url:
+        text = log.read_text(errors="replace")
+        assert "search snapshot built at start:" in text, text
+        # The start-up connection was closed, not handed to the request threads: they read on.
+        answer = requests.get(url + "/api/v1/measures", timeout=30)
+        assert answer.status_code == 200, answer.text[:500]
+        assert answer.json()["count"] > 0
+    assert "Worker failed to boot" not in log.read_text(errors="replace")
+
+
+def test_a_worker_starts_while_the_database_is_down(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    # Nothing listens on this port: every connection is refused at once.
+    env = deployment_env(f"postgresql://isi:isi@127.0.0.1:{free_port()}/isi", tmp_path)
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(env, log) as url:
+        assert requests.get(url + "/healthz", timeout=10).status_code == 200
+        assert requests.get(url + "/readyz", timeout=30).status_code == 503
+        text = log.read_text(errors="replace")
+    assert "search snapshot not built at start (OperationalError" in text, text
+    assert text.count("Booting worker") == 1, text  # the worker started once, was not replaced
+    assert "Traceback" not in text, text
