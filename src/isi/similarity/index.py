@@ -104,7 +104,10 @@ class _State:
     ids: IntArray  # int64 doc ids by position
     pos: dict[int, int]
     alive: np.ndarray  # bool by position
-    X: sp.csr_matrix  # positions × (n_words + n_grams), blended, rows L2-normalised
+    # positions × (n_words + n_grams), blended, rows L2-normalised. Once a query built XT, only
+    # the positions from base_rows on (appended by deltas): the rows before are in XT, and a web
+    # worker's index would otherwise hold its largest matrix twice (bench/memory.py).
+    X: sp.csr_matrix
     W: sp.csr_matrix  # positions × stems, raw counts (which stems a row has)
     idf_w: FloatArray
     idf_g: FloatArray
@@ -119,7 +122,8 @@ class _State:
     stale: int = 0  # changes applied as deltas since the last re-weighting
     pair_cache: reasons_mod.PairCache | None = None  # built by the first all-pairs explanation
     # Columns of X for the rows up to base_rows (positions added by deltas are scored from X):
-    # a query reads only its own features' columns. Built by the first query.
+    # a query reads only its own features' columns. Built by the first query (which then drops
+    # those rows from X; ``_all_rows`` joins them again for all-pairs).
     XT: sp.csr_matrix | None = None
     base_rows: int = 0
     set_columns: dict[str, sp.csc_matrix] = field(default_factory=dict)  # sets by column, for queries
@@ -310,6 +314,7 @@ class SimilarityIndex:
             self._apply_delta(state)
             return state
         self._changed = {}
+        self._state = None  # the old matrices can go before the new ones are built
         rows = list(self._rows.values())
         n = len(rows)
         blocks = self._blocks(rows)
@@ -446,13 +451,23 @@ class SimilarityIndex:
         if state.XT is None:
             state.base_rows = len(state.ids)
             state.XT = sp.csr_matrix(state.X.T)
+            state.X = state.X[state.base_rows :]  # those rows are in XT now: not kept twice
         cols = np.flatnonzero(vector)
         text = np.empty(len(state.ids), dtype=np.float32)
         base = state.base_rows
         text[:base] = np.asarray(state.XT[cols].T @ vector[cols], dtype=np.float32).ravel()
         if len(state.ids) > base:
-            text[base:] = np.asarray(state.X[base:] @ vector, dtype=np.float32).ravel()
+            text[base:] = np.asarray(state.X @ vector, dtype=np.float32).ravel()
         return text
+
+    @staticmethod
+    def _all_rows(state: _State) -> None:
+        """Make ``state.X`` hold every position again (after a query moved its rows into XT)."""
+        if state.XT is None:
+            return
+        state.X = sp.csr_matrix(sp.vstack([sp.csr_matrix(state.XT.T), state.X], format="csr"))
+        state.XT = None
+        state.base_rows = 0
 
     def query(
         self,
@@ -530,6 +545,7 @@ class SimilarityIndex:
         if state.stale:  # a batch job: re-weight so that every row has the current idf
             self.refresh()
             state = self._materialise()
+        self._all_rows(state)
         with single_blas_thread():
             found = candidate_pairs(
                 self,
