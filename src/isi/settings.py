@@ -98,7 +98,8 @@ MIDDLEWARE = [
     # Outside sessions and CSRF so that it sees the cookies they set: private, no-store.
     "isi.core.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, but the address decides only on the public pages (/en/…).
+    "isi.core.locale.LocaleMiddleware",
     # Before CommonMiddleware, so that "/admin" is not even redirected from outside the allow-list.
     "isi.core.middleware.AdminAccessMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from isi.api.api import api
+from isi.portal.urls import site_urlpatterns as portal_site_urlpatterns
 
 # The admin exists only with ISI_ADMIN_ENABLED, and answers only from ISI_ADMIN_ALLOWED_NETWORKS
 # (isi.core.middleware.AdminAccessMiddleware).
@@ -27,7 +29,10 @@ urlpatterns = [
     path("arbeitsbereich/indikatoren/", include("isi.monitoring.staff_urls")),
     path("indikatoren/", include("isi.monitoring.urls")),
     path("arbeitsbereich/", include("isi.workspace.urls")),
-    path("", include("isi.portal.urls")),
+    # The public portal in every language of settings.LANGUAGES: German without prefix, the others
+    # under theirs (/en/massnahmen/); reverse() follows the active language (isi.core.locale).
+    path("", include((portal_site_urlpatterns, "site"))),  # robots.txt, sitemap.xml
+    *i18n_patterns(path("", include("isi.portal.urls")), prefix_default_language=False),
 ]
 
 # Error pages in the KERN layout, without session or database (isi.operations.views).

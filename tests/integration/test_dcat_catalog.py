@@ -16,11 +16,12 @@ from rdflib.compare import isomorphic
 from isi.catalog.models import Level, Region, Theme
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
+from isi.urls import urlpatterns as isi_urlpatterns
 
 pytestmark = pytest.mark.django_db
 
 # Used only until the lead mounts isi.opendata.urls at "daten/" in isi.urls (see the fixture).
-urlpatterns = [path("daten/", include("isi.opendata.urls")), path("", include("isi.urls"))]
+urlpatterns = [path("daten/", include("isi.opendata.urls")), *isi_urlpatterns]  # i18n_patterns: no include()
 
 DCATDE = "http://dcat-ap.de/def/dcatde/"
 LEVEL = "http://dcat-ap.de/def/politicalGeocoding/Level/"

@@ -36,9 +36,10 @@ from isi.opendata.dcat import CatalogUrls, build_catalog
 from isi.opendata.geocoding import LEVEL_STATE, state_uri
 from isi.organisations.models import Organisation
 from isi.search.filters import MeasureFilter
+from isi.urls import urlpatterns as isi_urlpatterns
 
 # Used only until the lead mounts isi.opendata.urls at "daten/" in isi.urls (see the fixture).
-urlpatterns = [path("daten/", include("isi.opendata.urls")), path("", include("isi.urls"))]
+urlpatterns = [path("daten/", include("isi.opendata.urls")), *isi_urlpatterns]  # i18n_patterns: no include()
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 DCAT_AP_DE = REPO_DIR.parent / "shared" / "dcat-ap-de"

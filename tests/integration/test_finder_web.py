@@ -294,7 +294,9 @@ def test_the_language_prefix_chooses_the_language_and_is_kept() -> None:
     assert response["Location"] == "/uk/angebotsfinder/frage/staatsangehoerigkeit/"
     html = client.get(response["Location"]).content.decode()
     assert '<html lang="uk" dir="ltr"' in html
-    assert 'name="next" type="hidden" value="/angebotsfinder/frage/staatsangehoerigkeit/"' in html
+    # The switch links to the same question in the other languages (German without prefix).
+    assert 'href="/angebotsfinder/frage/staatsangehoerigkeit/" hreflang="de"' in html
+    assert 'href="/ar/angebotsfinder/frage/staatsangehoerigkeit/" hreflang="ar"' in html
     arabic = client.get("/ar/angebotsfinder/").content.decode()
     assert '<html lang="ar" dir="rtl"' in arabic
     assert Client().get("/xx/angebotsfinder/").status_code == 404
@@ -304,7 +306,7 @@ def test_the_language_switch_names_each_language_in_itself() -> None:
     html = Client().get("/angebotsfinder/").content.decode()
     for code, name in (("en", "English"), ("ar", "العربيّة"), ("uk", "Українська"), ("tr", "Türkçe"),
                        ("fa", "فارسی / دری"), ("ru", "Русский")):  # fmt: skip
-        assert f'value="{code}" class="link-button" lang="{code}"' in html and name in html
+        assert f'hreflang="{code}" lang="{code}"' in html and name in html
 
 
 def test_leichte_sprache_questions_and_answers() -> None:

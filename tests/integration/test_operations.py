@@ -292,7 +292,9 @@ def assert_error_page(response: Any, status: int, *texts: str) -> str:
     request_id = response["X-Request-ID"]
     assert request_id and request_id in html
     assert "kern.min.css" in html  # the KERN layout
-    assert 'href="/massnahmen/"' in html and 'href="/angebotsfinder/"' in html  # navigation
+    # Navigation, in the page's language (an English page links the English pages, /en/…).
+    lang = "" if 'lang="de"' in html else "/" + html.split('<html lang="', 1)[1].split('"', 1)[0]
+    assert f'href="{lang}/massnahmen/"' in html and f'href="{lang}/angebotsfinder/"' in html
     for text in texts:
         assert text in html, text
     assert "Traceback" not in html

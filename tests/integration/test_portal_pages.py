@@ -177,7 +177,8 @@ def test_robots_and_sitemap(client: Client, world: Measure) -> None:
 def test_language_switch_serves_english(client: Client) -> None:
     switched = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert switched.status_code == 302
-    html = client.get("/").content.decode()
+    assert switched["Location"] == "/en/"  # public pages: the address names the language
+    html = client.get(switched["Location"]).content.decode()
     assert '<html lang="en"' in html
     assert "Federal integration measures" in html
     assert "Zum Inhalt springen" not in html

@@ -1,4 +1,9 @@
-"""Every public page a search engine should know: static pages, measures, phases, themes."""
+"""Every public page a search engine should know: static pages, measures, phases, themes.
+
+The pages whose text is translated (static pages, NAP-I phases and themes with their translated
+chrome) are listed in every language of settings.LANGUAGES, each with its ``hreflang`` alternates
+and the German page as x-default. Measures are German content and listed once, in German (the
+HTML pages name their alternates); seven times as many entries would only slow the sitemap down."""
 
 from __future__ import annotations
 
@@ -25,7 +30,15 @@ STATIC_PAGES = [
 ]
 
 
-class StaticSitemap(Sitemap[str]):
+class TranslatedSitemap:
+    """Mixin: one entry per language, with alternates and x-default (the German page)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class StaticSitemap(TranslatedSitemap, Sitemap[str]):
     def items(self) -> list[str]:
         return STATIC_PAGES
 
@@ -46,7 +59,7 @@ class MeasureSitemap(Sitemap[Measure]):
         return item.updated_at
 
 
-class NapISitemap(Sitemap[Any]):
+class NapISitemap(TranslatedSitemap, Sitemap[Any]):
     def items(self) -> list[Any]:
         return [*Phase.objects.all(), *Theme.objects.select_related("phase")]
 

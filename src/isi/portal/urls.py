@@ -3,6 +3,8 @@ from django.views.generic import RedirectView
 
 from isi.portal.views import finder, measures, nap_i, organisations, pages, search, seo
 
+# Every public page, in each language of settings.LANGUAGES: isi/urls.py includes these in
+# i18n_patterns (German without prefix, /en/…, /ar/…); robots.txt and sitemap.xml exist once, without.
 app_name = "portal"
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -20,20 +22,17 @@ urlpatterns = [
     path("angebotsfinder/pruefen/", finder.finder_check, name="finder_check"),
     path("angebotsfinder/ergebnis/", finder.finder_result, name="finder_result"),
     path("angebotsfinder/loeschen/", finder.finder_forget, name="finder_forget"),
-    # The finder under a language prefix (/uk/angebotsfinder/…); see isi.portal.views.finder.
-    path("<slug:lang>/angebotsfinder/", finder.with_language_prefix(finder.finder)),
-    path("<slug:lang>/angebotsfinder/start/", finder.with_language_prefix(finder.finder_start)),
-    path("<slug:lang>/angebotsfinder/frage/<slug:step_id>/", finder.with_language_prefix(finder.finder_step)),
-    path("<slug:lang>/angebotsfinder/pruefen/", finder.with_language_prefix(finder.finder_check)),
-    path("<slug:lang>/angebotsfinder/ergebnis/", finder.with_language_prefix(finder.finder_result)),
-    path("<slug:lang>/angebotsfinder/loeschen/", finder.with_language_prefix(finder.finder_forget)),
     path("offene-daten/", pages.open_data, name="open_data"),
     path("leichte-sprache/", pages.easy_language, name="easy_language"),
     path("barrierefreiheit/", pages.accessibility, name="accessibility"),
     path("feedback/", pages.feedback, name="feedback"),
     path("impressum/", pages.imprint, name="imprint"),
     path("datenschutz/", pages.privacy, name="privacy"),
+    path("suche/", RedirectView.as_view(pattern_name="portal:search", query_string=True, permanent=True)),
+]
+
+# Outside the language prefixes (isi/urls.py): one robots.txt, one sitemap listing every language.
+site_urlpatterns = [
     path("robots.txt", seo.robots_txt, name="robots"),
     path("sitemap.xml", seo.sitemap, name="sitemap"),
-    path("suche/", RedirectView.as_view(pattern_name="portal:search", query_string=True, permanent=True)),
 ]

@@ -9,14 +9,12 @@ the person deletes them. Works without JavaScript: plain forms, redirects after 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -64,39 +62,15 @@ def _walk(request: HttpRequest) -> tuple[dict[str, Any], Walk]:
     return page, walk(page, today=timezone.localdate())
 
 
-# The finder also answers under a language prefix (/uk/angebotsfinder/…): the prefix chooses the
-# language, and every address the finder builds keeps it.
-PREFIX_LANGUAGES = ("en", "ar", "fa", "ru", "tr", "uk")
-
-
-def with_language_prefix(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @wraps(view)
-    def prefixed(request: HttpRequest, lang: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if lang not in PREFIX_LANGUAGES:
-            raise Http404
-        translation.activate(lang)
-        request.LANGUAGE_CODE = lang
-        request.finder_prefix = f"/{lang}"  # type: ignore[attr-defined]
-        return view(request, *args, **kwargs)
-
-    return prefixed
-
-
 def _u(request: HttpRequest, name: str, *args: Any) -> str:
-    """The address of a finder page, with the language prefix of this request if it had one."""
-    return str(getattr(request, "finder_prefix", "")) + reverse(f"portal:{name}", args=args)
+    """The address of a finder page. Under a language prefix (/uk/angebotsfinder/…) reverse()
+    keeps the prefix of the active language (isi/urls.py, isi.core.locale)."""
+    return reverse(f"portal:{name}", args=args)
 
 
 def _step_url(request: HttpRequest, step_id: str, *, change: bool = False) -> str:
     url = _u(request, "finder_step", step_id)
     return f"{url}?aendern=1" if change else url
-
-
-def _chrome(request: HttpRequest) -> dict[str, Any]:
-    """Context every finder page needs: the language switch goes to the page without prefix."""
-    prefix = str(getattr(request, "finder_prefix", ""))
-    path = request.path[len(prefix) :] if prefix and request.path.startswith(prefix) else request.path
-    return {"language_next": path, "finder_prefix": prefix}
 
 
 def finder(request: HttpRequest) -> HttpResponse:
@@ -106,7 +80,6 @@ def finder(request: HttpRequest) -> HttpResponse:
         "started": bool(page),
         "start_url": _u(request, "finder_start"),
         "continue_url": _step_url(request, state.next.id) if state.next else _u(request, "finder_check"),
-        **_chrome(request),
     }
     return render(request, "portal/finder/start.html", context)
 
@@ -170,7 +143,6 @@ def finder_step(request: HttpRequest, step_id: str) -> HttpResponseBase:
         "back_url": back,
         "number": asked_ids.index(step_id) + 1,
         "change": change,
-        **_chrome(request),
     }
     return render(request, "portal/finder/step.html", context, status=400 if error else 200)
 
@@ -190,7 +162,7 @@ def finder_check(request: HttpRequest) -> HttpResponse:
         }
         for step in state.asked
     ]
-    context = {"rows": rows, "result_url": _u(request, "finder_result"), **_chrome(request)}
+    context = {"rows": rows, "result_url": _u(request, "finder_result")}
     return render(request, "portal/finder/check.html", context)
 
 
@@ -224,7 +196,6 @@ def finder_result(request: HttpRequest) -> HttpResponse:
         "easy_verdicts": EASY_VERDICTS,
         "check_url": _u(request, "finder_check"),
         "forget_url": _u(request, "finder_forget"),
-        **_chrome(request),
     }
     return render(request, "portal/finder/result.html", context)
 

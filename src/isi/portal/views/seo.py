@@ -15,7 +15,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /admin/",
         "Disallow: /konto/",
         "Disallow: /api/",
-        f"Sitemap: {request.build_absolute_uri(reverse('portal:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('site:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
