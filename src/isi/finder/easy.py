@@ -127,3 +127,14 @@ EASY_VERDICTS: Mapping[str, str] = {
     "admission": "Sie können den Kurs machen, wenn es freie Plätze gibt. Dafür müssen Sie einen Antrag stellen.",  # noqa: E501
     "not_binding": "Das ist nur eine Einschätzung. Das Amt entscheidet.",
 }
+
+# "Weiß ich nicht" and "Nichts davon" are plain already; the check page uses them as they are.
+
+
+def easy_answer(step_id: str, values: list[str]) -> list[str] | None:
+    """A page answer in Easy German for the "check your answers" page, or ``None`` when a value has
+    no Easy label (a country: its name is the same)."""
+    plain = EASY_STEPS.get(step_id)
+    if plain is None or not values or any(v not in plain.options for v in values):
+        return None
+    return [plain.options[v] for v in values]

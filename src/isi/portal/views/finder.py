@@ -19,7 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from isi.finder.easy import EASY_VERDICTS
+from isi.finder.easy import EASY_STEPS, EASY_VERDICTS, easy_answer
+from isi.finder.easy_results import EASY_LABELS, easy_notice, for_pages, sentences
 from isi.finder.flow import BY_ID, NONE, UNKNOWN, Walk, answer_label, as_data, step_for_key, walk
 from isi.finder.rules import NOT_BINDING, result_for_page
 from isi.finder.target_groups import target_groups_for
@@ -147,17 +148,28 @@ def finder_step(request: HttpRequest, step_id: str) -> HttpResponseBase:
     return render(request, "portal/finder/step.html", context, status=400 if error else 200)
 
 
+def _easy_question(step_id: str) -> str | None:
+    plain = EASY_STEPS.get(step_id)
+    return plain.question if plain else None
+
+
+def _values(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
+
+
 def finder_check(request: HttpRequest) -> HttpResponse:
     page, state = _walk(request)
     if not page:
         return redirect(_u(request, "finder"))
     if state.next is not None:
         return redirect(_step_url(request, state.next.id))
+    easy = _easy(request)
     rows = [
         {
             "step": step,
-            "label": step.check_label or step.question,
-            "answer": answer_label(step, page[step.id]),
+            "label": (easy and _easy_question(step.id)) or step.check_label or step.question,
+            "answer": (easy and easy_answer(step.id, _values(page[step.id])))
+            or answer_label(step, page[step.id]),
             "change_url": _step_url(request, step.id, change=True),
         }
         for step in state.asked
@@ -181,10 +193,18 @@ def finder_result(request: HttpRequest) -> HttpResponse:
             if step is None:
                 links.append({"text": text, "url": None})
             else:
-                links.append({"text": str(step.question), "url": _step_url(request, step.id, change=True)})
+                links.append(
+                    {
+                        "text": str(step.question),
+                        "easy": _easy_question(step.id),
+                        "url": _step_url(request, step.id, change=True),
+                    }
+                )
         data["missing_links"] = links
         results.append(data)
     groups = target_groups_for(state.answers)
+    # Leichte Sprache: the same answer in Easy German (standard German if that fails).
+    easy = _easy(request) and for_pages(results, state.answers, state.results, today=timezone.localdate())
     context = {
         "results": results,
         "notice": NOT_BINDING.get(lang),
@@ -192,8 +212,10 @@ def finder_result(request: HttpRequest) -> HttpResponse:
         "measures": _measures_for(groups),
         "has_groups": bool(groups),
         "complete": state.done,
-        "easy": _easy(request),
+        "easy": easy,
         "easy_verdicts": EASY_VERDICTS,
+        "easy_notice_lines": sentences(easy_notice()),
+        "easy_labels": EASY_LABELS,
         "check_url": _u(request, "finder_check"),
         "forget_url": _u(request, "finder_forget"),
     }
