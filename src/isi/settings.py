@@ -247,6 +247,10 @@ SECURE_CSP = {
 # data changes (isi.search.snapshot); writes that bypass the services are seen after this many
 # seconds. 0: rebuilt for every search (tests).
 ISI_SEARCH_SNAPSHOT_SECONDS = 0 if TESTING else env_int("ISI_SEARCH_SNAPSHOT_SECONDS", 60, minimum=0)
+# The public part of a measure page is kept in CACHES, keyed by the measure's version and the
+# newest change record (isi.portal.views.measures); writes that bypass the services are seen after
+# this many seconds. 0: rendered for every request (tests, except those of the cache).
+ISI_PAGE_CACHE_SECONDS = 0 if TESTING else env_int("ISI_PAGE_CACHE_SECONDS", 300, minimum=0)
 ISI_PUBLIC_BASE_URL = env_url("ISI_PUBLIC_BASE_URL", "")  # e.g. https://isi.bund.de; empty: from request
 ISI_OPEN_DATA_LICENSE = env_url("ISI_OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
 # The DCAT-AP.de catalogue: publisher name (default: ISI_OPERATOR) and IRI (default: a #fragment of
