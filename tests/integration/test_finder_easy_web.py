@@ -30,12 +30,16 @@ STANDARD_MARKERS = (
 )  # fmt: skip
 
 
-def easy_run(answers: dict[str, Any], *, leicht: bool = True) -> Client:
-    """Start (in Leichter Sprache) and answer every question asked, as a person would."""
+def easy_run(answers: dict[str, Any], *, leicht: bool = True, pages: list[str] | None = None) -> Client:
+    """Start (in Leichter Sprache) and answer every question asked, as a person would; ``pages``
+    collects the question pages."""
     client = Client()
     location = client.post("/angebotsfinder/start/", {"leicht": "1"} if leicht else {})["Location"]
     while match := STEP.match(location):
-        assert client.get(location).status_code == 200
+        response = client.get(location)
+        assert response.status_code == 200
+        if pages is not None:
+            pages.append(response.content.decode())
         location = client.post(location, {"antwort": answers[match.group(1)]})["Location"]
     assert location == "/angebotsfinder/pruefen/"
     return client
@@ -127,3 +131,21 @@ def test_started_normally_the_answer_is_the_standard_one() -> None:
     assert "Das steht im Gesetz:" not in text and "mit·machen" not in text
     check = text_of(client.get("/angebotsfinder/pruefen/").content.decode())
     assert EASY_STEPS["dokument"].question not in check
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [SYRIAN_REFUGEE, UKRAINIAN, {**SYRIAN_REFUGEE, "aufenthaltszweck": "work_family", "erster-titel": "no"}],
+    ids=["syrian-refugee", "ukrainian-24", "work-permit"],
+)
+def test_the_easy_questions_cite_the_law_without_abbreviations(answers: dict[str, Any]) -> None:
+    pages: list[str] = []
+    easy_run(answers, pages=pages)
+    assert len(pages) >= 5
+    for page in pages:
+        text = text_of(page)
+        assert "Abs." not in text and "AufenthG" not in text, text[:300]
+    purpose = next(text_of(p) for p in pages if EASY_STEPS["aufenthaltszweck"].question in p)
+    assert (
+        "(§ 25 Absatz 1 oder 2)" in purpose and "Auf der Karte steht zum Beispiel: § 16 bis § 21." in purpose
+    )

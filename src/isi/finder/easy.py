@@ -16,6 +16,9 @@ class EasyStep:
     question: str
     hint: str | None = None
     options: Mapping[str, str] = field(default_factory=dict)
+    # Hints under single options (instead of the usual ones, which cite the law with abbreviations;
+    # the Easy option names its paragraph itself). An option not named here has no hint.
+    option_hints: Mapping[str, str] = field(default_factory=dict)
 
 
 EASY_STEPS: Mapping[str, EasyStep] = {
@@ -77,6 +80,7 @@ EASY_STEPS: Mapping[str, EasyStep] = {
             "Aber nur für kurze Zeit. (§ 25 Absatz 4)",
             "cannot_leave": "Ich kann nicht aus Deutschland ausreisen. (§ 25 Absatz 5)",
         },
+        {"work_family": "Auf der Karte steht zum Beispiel: § 16 bis § 21. Oder: § 27 bis § 36."},
     ),
     "erster-titel": EasyStep(
         "Haben Sie Ihr erstes Papier in Deutschland vor weniger als 1 Jahr bekommen?",

@@ -138,8 +138,12 @@ def finder_step(request: HttpRequest, step_id: str) -> HttpResponseBase:
     back = _step_url(request, previous.id) if previous else _u(request, "finder")
     if change:
         back = _u(request, "finder_check")
+    data = as_data(step, page, easy=_easy(request))
+    if _easy(request) and (plain := EASY_STEPS.get(step.id)):
+        for option in data["options"]:
+            option["hint"] = plain.option_hints.get(option["value"])
     context = {
-        "step": as_data(step, page, easy=_easy(request)),
+        "step": data,
         "error": error,
         "back_url": back,
         "number": asked_ids.index(step_id) + 1,
