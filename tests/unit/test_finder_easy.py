@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from isi.finder.answers import NATIONALITIES, STATUSES
+from isi.finder.easy import EASY_STEPS, EASY_VERDICTS
 from isi.finder.easy_results import (
     EASY_LABELS,
     EASY_MISSING,
@@ -35,7 +36,7 @@ from tests.unit.test_finder_law import PERSONAS
 TODAY = date(2026, 12, 1)
 MAX_WORDS = 15
 # Only a word this long may stand without the middle dot (Ausländer·behörde, Einschätzung).
-MAX_WORD_LETTERS = 13
+MAX_WORD_LETTERS = 14
 
 ABBREVIATIONS = re.compile(
     r"\bAbs\.|\bNr\.|\bBuchst\.|\bz\.\s?B\.|\bbzw\.|\bggf\.|\busw\.|\bca\.|\bd\.\s?h\.|\bu\.\s?a\.|"
@@ -50,15 +51,16 @@ URL = re.compile(r"https?://\S+")
 CAPITALS = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
 
 
-def problems(text: str) -> list[str]:
-    """What breaks the checkable rules of Leichte Sprache in one text (empty: nothing)."""
+def problems(text: str, nearby: str = "") -> list[str]:
+    """What breaks the checkable rules of Leichte Sprache in one text (empty: nothing); ``nearby``
+    is the text around it on the page (a question's hint explains "§" for its options)."""
     found = []
     for sentence in sentences(text):
         words = sentence.split()
         if len(words) > MAX_WORDS:
             found.append(f"{len(words)} words: {sentence}")
     prose = URL.sub("", text)
-    if "§" in prose and "Paragraf" not in prose:
+    if "§" in prose and "Paragraf" not in prose + nearby:
         found.append("§ without the word Paragraf")
     found += [f"abbreviation {m.group(0)!r}" for m in ABBREVIATIONS.finditer(prose)]
     for token in set(CAPITALS.findall(prose)):
@@ -121,6 +123,7 @@ def test_the_checks_find_the_problems_of_the_standard_texts() -> None:
     assert problems("Das gilt für zwei Jahre.") and problems("Das Recht des Kindes.")
     assert problems("Fragen Sie das BAMF.") and not problems("Das Bundes·amt. Kurz: BAMF.")
     assert problems("Die Staatsangehörigkeit.") and not problems("Die Staats·angehörigkeit.")
+    assert problems("(§ 24)") and not problems("(§ 24)", nearby="Auf Ihrer Karte steht ein Paragraf.")
     assert problems(" ".join(["Wort"] * 16) + ".") and not problems(" ".join(["Wort"] * 15) + ".")
 
 
@@ -132,9 +135,23 @@ def test_each_easy_text_is_easy(standard: str) -> None:
     assert ("{clause}" in standard) == ("{clause}" in easy) and ("{value}" in standard) == ("{value}" in easy)
 
 
+@pytest.mark.parametrize("step_id", sorted(EASY_STEPS))
+def test_the_easy_questions_are_easy(step_id: str) -> None:
+    step = EASY_STEPS[step_id]
+    texts = [
+        step.question,
+        *(t for t in (step.hint,) if t),
+        *step.options.values(),
+        *step.option_hints.values(),
+    ]
+    assert [
+        (t, problems(t, nearby=step.hint or "")) for t in texts if problems(t, nearby=step.hint or "")
+    ] == []
+
+
 def test_the_notice_and_the_page_words_are_easy() -> None:
     assert "keine feste Entscheidung" in easy_notice() and "Das Amt" in easy_notice()
-    for text in (easy_notice(), EASY_MISSING, *EASY_LABELS.values()):
+    for text in (easy_notice(), EASY_MISSING, *EASY_LABELS.values(), *EASY_VERDICTS.values()):
         assert problems(text) == [], text
 
 
