@@ -307,6 +307,11 @@ def public_list_changed_at() -> datetime | None:
     return latest
 
 
+def clear_list_changed() -> None:
+    with _changed_lock:
+        _changed.clear()
+
+
 def list_last_modified(items: Sequence[Measure], count: int) -> datetime | None:
     """Last-Modified of an anonymous list page (see the module docstring)."""
     if not count:
