@@ -1,15 +1,42 @@
-"""The public search: one view for the full page and the htmx fragment (results + facets)."""
+"""The public search: one view for the full page and the htmx fragment (results + facets).
+
+The fragment (``portal/_search_area.html``: facets, result list, pagination, downloads) is the
+same for every visitor — it is rendered without the request, so no context processor, user or
+CSRF token can reach it — and depends only on the filter, the page, the language and the data.
+It is kept in Django's cache (``settings.CACHES``; a per-process LocMem cache by default) under
+those and the search snapshot's token (isi.search.snapshot.token: the newest change record and
+measure id), so every write through the services makes the next search render afresh, in every
+process. Writes that bypass the services (``QuerySet.update()``, raw SQL) are seen after
+``ISI_SEARCH_SNAPSHOT_SECONDS`` at the latest, the snapshot's own bound (the cache timeout; 0, as
+in the tests, turns the cache off) — with the snapshot's promise kept: a kept fragment is used
+only while every measure it lists is still public (one query over its ids), so it may show an old
+count for that long, never a measure that is no longer public (rule 10). Fragments rendered
+inside a transaction are not kept (it may be rolled back).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+from dataclasses import astuple
+
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from isi.core.parsing import parse_int
+from isi.measures.selectors import public_measures
+from isi.search import snapshot
 from isi.search.filters import FACET_PARAMS, SORTS, MeasureFilter
 from isi.search.selectors import search_public_measures
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 FACET_TITLES = {
@@ -38,7 +65,29 @@ def _page_number(request: HttpRequest) -> int:
 
 def search(request: HttpRequest) -> HttpResponse:
     measure_filter = MeasureFilter.from_params(request.GET)
-    result = search_public_measures(measure_filter, page=_page_number(request), page_size=PAGE_SIZE)
+    page = _page_number(request)
+    key = _cache_key(measure_filter, page)
+    area = _cached(key)
+    if area is None:
+        rendered = _render_area(measure_filter, page)
+        if isinstance(rendered, HttpResponseRedirect):
+            return rendered
+        area, shown = rendered
+        _keep(key, area, shown)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(area)
+    else:
+        context = {"filter": measure_filter, "export_query": measure_filter.querystring()}
+        response = render(request, "portal/search.html", {**context, "search_area": area})
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _render_area(
+    measure_filter: MeasureFilter, page: int
+) -> tuple[SafeString, list[int]] | HttpResponseRedirect:
+    """The fragment and the ids of the measures it lists (or the redirect past the last page)."""
+    result = search_public_measures(measure_filter, page=page, page_size=PAGE_SIZE)
     if result.count and result.page > result.pages:
         # Past the last page (an old link, a typed address): the last page, not "114 found" over
         # an empty list.
@@ -64,10 +113,47 @@ def search(request: HttpRequest) -> HttpResponse:
         "suggestion_query": measure_filter.querystring(q=result.suggestion) if result.suggestion else "",
         "result_start": (result.page - 1) * result.page_size + 1,
     }
-    template = "portal/_search_area.html" if request.headers.get("HX-Request") else "portal/search.html"
-    response = render(request, template, context)
-    response["Vary"] = "HX-Request"
-    return response
+    # Without the request: nothing of the visitor (user, session, CSRF token) can get into it.
+    html = mark_safe(render_to_string("portal/_search_area.html", context))  # noqa: S308 - a rendered template
+    return html, [measure.pk for measure in result.items]
+
+
+def _cache_seconds() -> int:
+    return int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0))
+
+
+def _cache_key(measure_filter: MeasureFilter, page: int) -> str | None:
+    """The fragment's key: normalised filter, page, language and the data's token (None: no cache)."""
+    if _cache_seconds() <= 0:
+        return None
+    parts = repr((astuple(measure_filter), page, get_language(), snapshot.token()))
+    return "isi:search-area:" + hashlib.sha256(parts.encode()).hexdigest()
+
+
+def _cached(key: str | None) -> SafeString | None:
+    """The kept fragment, if there is one and every measure it lists is still public."""
+    if key is None:
+        return None
+    try:
+        found = cache.get(key)
+    except Exception:  # an unreachable cache server must not break the search
+        log.warning("search page cache unavailable", exc_info=True)
+        return None
+    if not isinstance(found, tuple) or len(found) != 2:
+        return None
+    html, shown = found
+    if shown and public_measures().filter(pk__in=shown).count() != len(shown):
+        return None  # a write past the services hid one of them: render afresh
+    return mark_safe(html)  # noqa: S308 - our own rendering
+
+
+def _keep(key: str | None, area: str, shown: list[int]) -> None:
+    if key is None or not snapshot.keepable():
+        return
+    try:
+        cache.set(key, (str(area), tuple(shown)), _cache_seconds())
+    except Exception:  # an unreachable cache server must not break the search
+        log.warning("search page cache unavailable", exc_info=True)
 
 
 def _query_with_page(measure_filter: MeasureFilter, page: int) -> str:
