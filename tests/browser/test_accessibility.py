@@ -124,11 +124,23 @@ def test_english_pages_have_no_wcag_violations(
     live_server: LiveServer, axe_page: Page, small_world: Measure
 ) -> None:
     axe_page.goto(live_server.url + "/")
-    axe_page.get_by_role("button", name="English").click()
+    # Public pages: the switch is a link to the same page under the language's prefix.
+    axe_page.get_by_role("link", name="English").click()
+    axe_page.wait_for_url(live_server.url + "/en/")
     assert axe_page.locator("html").get_attribute("lang") == "en"
     assert axe_violations(axe_page) == []
-    axe_page.goto(live_server.url + "/massnahmen/?q=Beratung")
+    axe_page.goto(live_server.url + "/en/massnahmen/?q=Beratung")
     assert axe_page.locator("html").get_attribute("lang") == "en"
+    assert axe_violations(axe_page) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/massnahmen/?q=Beratung", "/nap-i/phase-2/thema-2/", "/impressum/"])
+def test_arabic_pages_right_to_left_have_no_wcag_violations(
+    live_server: LiveServer, axe_page: Page, small_world: Measure, path: str
+) -> None:
+    response = axe_page.goto(f"{live_server.url}/ar{path}")
+    assert response is not None and response.status == 200
+    assert axe_page.locator("html").get_attribute("dir") == "rtl"
     assert axe_violations(axe_page) == []
 
 
