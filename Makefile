@@ -58,8 +58,10 @@ test-sqlite: install
 test-postgres: install
 	scripts/with-postgres $(BIN)/pytest -m "not browser"
 
+# Every language of settings.LANGUAGES but German (the source), with the finder's data texts
+# (isi/portal/management/commands/makemessages.py).
 messages: install
-	cd src/isi && ../../$(ISI) makemessages -l de -l en --no-obsolete && ../../$(ISI) compilemessages
+	cd src/isi && ../../$(ISI) makemessages --no-obsolete && ../../$(ISI) compilemessages
 
 bench: install
 	$(BIN)/python bench/generate_insert.py --measures 100000

@@ -90,6 +90,10 @@ def request_id(request: HttpRequest | None) -> str:
 def language_of(request: HttpRequest | None) -> str:
     if request is None:
         return settings.LANGUAGE_CODE
+    # The locale middleware's choice where it ran (on public pages the address: /uk/… is Ukrainian).
+    chosen = getattr(request, "LANGUAGE_CODE", None)
+    if chosen:
+        return str(chosen)
     try:
         return translation.get_language_from_request(request)
     except Exception:  # a broken header must not break the error page

@@ -1,0 +1,178 @@
+"""Every public page in every language of the pages: no string of the catalogue is left untranslated.
+
+Each page type is rendered through the test client under its language prefix (/ar/…, /uk/…), and
+fails on
+* any msgid that code or a template looked up without finding a translation in that language
+  (``missing_lookups``: the gettext calls themselves, so a string counts wherever it comes from), and
+* any German text of the catalogue on the page that the language's translations do not contain
+  themselves (a German fragment from a cache, or a text rendered in the wrong language).
+German legal terms beside a translation are allowed: they are part of the translation.
+
+The static side – every msgid of the public templates has a translation – is checked too, so that a
+string on a branch this rendering does not reach is not forgotten.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+
+from isi.catalog.models import Area, Level, TargetGroup, Theme
+from isi.measures.models import Measure, MeasureOrganisation
+from isi.organisations.models import Organisation
+
+from .translations import (
+    HAND_TRANSLATED,
+    catalog,
+    missing_lookups,
+    page_text,
+    po_msgids,
+    template_msgids,
+    untranslated,
+)
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+PUBLIC_TEMPLATES = [
+    TEMPLATES / "base.html",
+    *sorted((TEMPLATES / "portal").rglob("*.html")),
+    *sorted((TEMPLATES / "errors").glob("*.html")),
+]
+LANGUAGE_NAMES = {str(name) for _code, name in settings.LANGUAGES}
+# Short German words ("Start", "und") also occur inside other texts and names; a German text of at
+# least this length on a page in another language is a text left in German.
+MIN_GERMAN_LENGTH = 20
+
+
+@pytest.fixture
+def world() -> dict[str, str]:
+    bmi = Organisation.objects.get(key="bmi")
+    measure = Measure.objects.create(
+        title="Sprachkurs für Eltern",
+        summary="Kurse am Vormittag.",
+        goals="Mehr Eltern sprechen Deutsch.",
+        status=Measure.Status.choices[0][0],
+        start_date=date(2024, 1, 1),
+        end_date=date(2027, 12, 31),
+        owner=bmi,
+        level=Level.objects.get(key="bund"),
+        nap_i_theme=Theme.objects.get(phase__number=2, position=2),
+        nap_i_number=1,
+        contact_name="Referat M 1",
+        contact_email="m1@example.org",
+        url="https://example.org/kurs",
+        publication=Measure.Publication.RELEASED,
+    )
+    measure.areas.set([Area.objects.first()])
+    measure.target_groups.set([TargetGroup.objects.first()])
+    MeasureOrganisation.objects.create(measure=measure, organisation=bmi, role="responsible")
+    sparse = Measure.objects.create(
+        title="Beratung für Zugewanderte",
+        owner=bmi,
+        level=Level.objects.get(key="bund"),
+        publication=Measure.Publication.RELEASED,
+        source_key="nap-i/9/9/9",
+        suggested_fields=["areas"],
+        suggestion_notes={"areas": ["Beratung genannt"]},
+    )
+    sparse.areas.set([Area.objects.first()])
+    return {
+        "home": "/",
+        "search": "/massnahmen/",
+        "search with results": "/massnahmen/?q=Sprachkurs",
+        "search without results": "/massnahmen/?q=Zebrafischzucht",
+        "measure": f"/massnahmen/{measure.pk}/",
+        "measure with suggestions": f"/massnahmen/{sparse.pk}/",
+        "nap-i": "/nap-i/",
+        "nap-i phase": "/nap-i/phase-2/",
+        "nap-i theme": "/nap-i/phase-2/thema-2/",
+        "organisations": "/organisationen/",
+        "organisation": "/organisationen/bmi/",
+        "finder": "/angebotsfinder/",
+        "open data": "/offene-daten/",
+        "easy language": "/leichte-sprache/",
+        "accessibility": "/barrierefreiheit/",
+        "feedback": "/feedback/?seite=/massnahmen/",
+        "imprint": "/impressum/",
+        "privacy": "/datenschutz/",
+        "404": "/gibt-es-nicht/",
+    }
+
+
+@cache
+def german_left_in(lang: str) -> list[str]:
+    """The catalogue's German texts that, found on a page in ``lang``, are German left over: long
+    enough to mean something, without placeholders, and not part of any translation of ``lang``."""
+    translations = "\n".join(value for _key, value in catalog(lang).items() if isinstance(value, str))
+    return sorted(
+        msgid
+        for msgid in po_msgids()
+        if len(msgid) >= MIN_GERMAN_LENGTH
+        and "%" not in msgid
+        and "{" not in msgid
+        and msgid not in translations
+    )
+
+
+def get(client: Client, lang: str, path: str) -> str:
+    response = client.get(f"/{lang}{path}")
+    assert response.status_code == (404 if "gibt-es-nicht" in path else 200), (lang, path)
+    html = response.content.decode()
+    assert f'<html lang="{lang}"' in html, (lang, path)
+    return html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", HAND_TRANSLATED)
+def test_every_public_page_is_translated(lang: str, world: dict[str, str]) -> None:
+    client = Client()
+    problems: dict[str, list[str]] = {}
+    for name, path in world.items():
+        with missing_lookups(lang) as missing:
+            html = get(client, lang, path)
+        text = page_text(html)
+        german = [msgid for msgid in german_left_in(lang) if msgid in text]
+        missing -= LANGUAGE_NAMES  # {% get_available_languages %} looks them up; each is named in itself
+        if missing or german:
+            problems[name] = sorted(missing) + [f"(German on the page) {g}" for g in german]
+    assert problems == {}, f"{lang}: " + "\n".join(f"{page}: {ids}" for page, ids in problems.items())
+
+
+@pytest.mark.django_db
+def test_the_checks_find_what_they_look_for(world: dict[str, str]) -> None:
+    """Both checks can fail: a lookup without translation is caught, and the German home page
+    served as a Ukrainian one would be caught by its German texts."""
+    with translation.override("uk"), missing_lookups("uk") as missing:
+        translation.gettext("Ein Satz, den es in keinem Katalog gibt")
+        translation.gettext("Impressum")
+    assert missing == {"Ein Satz, den es in keinem Katalog gibt"}
+    german_home = page_text(Client().get("/").content.decode())
+    found = [msgid for msgid in german_left_in("uk") if msgid in german_home]
+    assert "Maßnahmen nach Phasen und Themenforen" in found
+    assert len(found) > 5
+
+
+@pytest.mark.parametrize("lang", HAND_TRANSLATED)
+def test_every_string_of_the_public_templates_is_translated(lang: str) -> None:
+    missing = untranslated(lang, template_msgids(PUBLIC_TEMPLATES))
+    assert missing == [], f"{lang}: {len(missing)} untranslated: {missing[:10]}"
+
+
+@pytest.mark.parametrize("lang", HAND_TRANSLATED)
+def test_translations_keep_their_placeholders(lang: str) -> None:
+    found = catalog(lang)
+    wrong = []
+    for msgid in po_msgids():
+        translated = found.get(msgid)
+        if not translated:
+            continue
+        for pattern in (r"%\(\w+\)[sd]", r"\{\w+\}"):
+            if sorted(re.findall(pattern, msgid)) != sorted(re.findall(pattern, translated)):
+                wrong.append(msgid)
+    assert wrong == [], f"{lang}: {wrong[:5]}"
