@@ -69,8 +69,8 @@ def world() -> dict[str, str]:
         url="https://example.org/kurs",
         publication=Measure.Publication.RELEASED,
     )
-    measure.areas.set([Area.objects.first()])
-    measure.target_groups.set([TargetGroup.objects.first()])
+    measure.areas.set([Area.objects.all()[0]])
+    measure.target_groups.set([TargetGroup.objects.all()[0]])
     MeasureOrganisation.objects.create(measure=measure, organisation=bmi, role="responsible")
     sparse = Measure.objects.create(
         title="Beratung für Zugewanderte",
@@ -81,7 +81,7 @@ def world() -> dict[str, str]:
         suggested_fields=["areas"],
         suggestion_notes={"areas": ["Beratung genannt"]},
     )
-    sparse.areas.set([Area.objects.first()])
+    sparse.areas.set([Area.objects.all()[0]])
     return {
         "home": "/",
         "search": "/massnahmen/",
