@@ -20,18 +20,20 @@ Who sees and changes what is decided by ``isi.core.permissions`` alone:
 - Reading a measure the caller may not see: 404. Changing one the caller may see but not
   change: 403. Anonymous writes: 401.
 
-Last-Modified of the list (``If-Modified-Since``; the ETag, the body's hash, is exact anyway) is
-the later of the page's newest ``updated_at`` and ``public_list_changed_at()``: the newest
-``updated_at`` among the public measures and those that ever were public (``released_at`` set:
-withdrawn and archived ones, whose withdrawal also bumps ``updated_at``). Any write through the
-services to a measure in any public list – an edit, a release, a withdrawal, an archiving –
-therefore moves every list's validator forward, and a list never gets a 304 it should not
-(more 200s than strictly needed for narrow filters is the price). It costs no full-text query:
-one aggregate, kept per process while the snapshot token (newest change record and measure id)
-is unchanged and at most ``ISI_SEARCH_SNAPSHOT_SECONDS``, like the snapshot itself. Draft-only
-edits of never-released measures do not move it (nothing about drafts leaks into the public
-validator). Signed-in callers get the newest ``updated_at`` of exactly their result set, as
-before. An empty list has no Last-Modified.
+Last-Modified of the list (for ``If-Modified-Since``; the ETag, a hash of the body, is exact
+anyway and wins when both are sent) is the later of the page's newest ``updated_at`` and
+``public_list_changed_at()``: the newest ``updated_at`` among the measures that are public or
+ever were (``released_at`` set, so withdrawn and archived ones count: withdrawing or archiving
+bumps ``updated_at``). Any service write to a measure of any public list – an edit, a release,
+a withdrawal, an archiving – therefore moves every list's validator forward; narrow filters get
+more 200s than strictly needed, never a wrong 304. Limits: a measure made public without
+``released_at`` (only by writes that bypass the services) and then withdrawn is not seen, and
+writes that bypass the services are seen when the snapshot is renewed (as the count is). No
+full-text query: one aggregate, kept per process for as long as the search snapshot the list
+was evaluated on (a new snapshot after every service write, after
+``ISI_SEARCH_SNAPSHOT_SECONDS`` at the latest). Edits of drafts that never were public do not
+move it (the public validator tells nothing about drafts). Signed-in callers get the newest
+``updated_at`` of exactly their result set, as before. An empty list has no Last-Modified.
 
 Writes map the request onto the one write service (``isi.measures.services``: field permissions,
 the Leitfaden rules and plausibility checks judged by ``isi.measures.judgement``, transaction,
@@ -53,7 +55,7 @@ Nothing is written when anything fails.
 from __future__ import annotations
 
 import threading
-import time
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -287,23 +289,33 @@ def staff_page(
 
 
 _changed_lock = threading.Lock()
-_changed: dict[str, tuple[tuple[object, ...], float, datetime | None]] = {}
+# Per database: the search snapshot the value was computed for (weakly) and the value.
+_changed: dict[str, tuple[weakref.ref[snapshots.Snapshot], datetime | None]] = {}
+
+
+def _ever_public_latest() -> datetime | None:
+    ever_public = Measure.objects.public() | Measure.objects.filter(released_at__isnull=False)
+    latest: datetime | None = ever_public.aggregate(latest=Max("updated_at"))["latest"]
+    return latest
 
 
 def public_list_changed_at() -> datetime | None:
-    """The newest ``updated_at`` of the measures that are or ever were public (see the docstring)."""
-    seconds = int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0))
+    """The newest ``updated_at`` of the measures that are or ever were public (see the docstring).
+
+    One aggregate per search snapshot: kept as long as the snapshot the evaluator uses is (same
+    token, ``ISI_SEARCH_SNAPSHOT_SECONDS``), computed afresh when snapshots are not kept.
+    """
+    if int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0)) <= 0 or not snapshots.keepable():
+        return _ever_public_latest()
+    snap = snapshots.current()  # the kept snapshot the list was just evaluated on: no rebuild
     key = f"{connection.alias}:{connection.settings_dict['NAME']}"
-    token = snapshots.token()
     with _changed_lock:
         found = _changed.get(key)
-    if found is not None and found[0] == token and time.monotonic() - found[1] < seconds:
-        return found[2]
-    ever_public = Measure.objects.public() | Measure.objects.filter(released_at__isnull=False)
-    latest: datetime | None = ever_public.aggregate(latest=Max("updated_at"))["latest"]
-    if seconds > 0 and snapshots.keepable():
-        with _changed_lock:
-            _changed[key] = (token, time.monotonic(), latest)
+    if found is not None and found[0]() is snap:
+        return found[1]
+    latest = _ever_public_latest()  # read after the snapshot: never older than it
+    with _changed_lock:
+        _changed[key] = (weakref.ref(snap), latest)
     return latest
 
 
