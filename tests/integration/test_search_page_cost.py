@@ -26,9 +26,9 @@ from isi.search import snapshot
 pytestmark = pytest.mark.django_db
 
 # The search page's queries with a current snapshot: index range, catalogue, the data's token (the
-# page's and the snapshot's), text hits with facets, the page's measures with their details (5),
-# owner facet labels — none per listed measure.
-QUERY_CEILING = 11
+# page's and the snapshot's), text hits with facets, the page's measures with owner, level, region
+# and NAP-I place, their organisations, the owner facet's labels — none per listed measure.
+QUERY_CEILING = 8
 
 
 def _measures(count: int, word: str) -> list[Measure]:

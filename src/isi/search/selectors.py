@@ -100,12 +100,13 @@ What does not work (by design or not yet)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from django.db.models import Prefetch
 from django.db.models.expressions import RawSQL
 
-from isi.measures.models import Measure, MeasureQuerySet
+from isi.measures.models import Measure, MeasureOrganisation, MeasureQuerySet
 from isi.measures.selectors import measures_with_details
 from isi.organisations.models import Organisation
 from isi.search import engine, evaluate
@@ -173,13 +174,35 @@ def _owner_entries(found: dict[str, int], selected: tuple[str, ...]) -> list[eng
     return [engine.FacetEntry(str(pk), key, name) for pk, key, name in rows.values_list("pk", "key", "name")]
 
 
-def search_public_measures(f: MeasureFilter, *, page: int = 1, page_size: int = 20) -> SearchPage:
-    """One page of public measures with the total count and all facets."""
-    return search_measures(f, page=page, page_size=page_size, facets=tuple(FACET_PARAMS))
+Details = Callable[[MeasureQuerySet], MeasureQuerySet]
+
+
+def result_line_details(queryset: MeasureQuerySet) -> MeasureQuerySet:
+    """What a result line and its snippet read (the search page): owner, level, region, NAP-I place
+    and the organisations — not the areas, target groups and programmes of `measures_with_details`."""
+    return queryset.select_related("owner", "level", "region", "nap_i_theme__phase").prefetch_related(
+        Prefetch(
+            "organisation_links",
+            queryset=MeasureOrganisation.objects.select_related("organisation").order_by("position", "pk"),
+        )
+    )
+
+
+def search_public_measures(
+    f: MeasureFilter, *, page: int = 1, page_size: int = 20, details: Details = measures_with_details
+) -> SearchPage:
+    """One page of public measures with the total count and all facets; `details` loads the page's
+    measures (default: everything an export or detail page shows)."""
+    return search_measures(f, page=page, page_size=page_size, facets=tuple(FACET_PARAMS), details=details)
 
 
 def search_measures(
-    f: MeasureFilter, *, page: int = 1, page_size: int = 20, facets: Sequence[str] = tuple(FACET_PARAMS)
+    f: MeasureFilter,
+    *,
+    page: int = 1,
+    page_size: int = 20,
+    facets: Sequence[str] = tuple(FACET_PARAMS),
+    details: Details = measures_with_details,
 ) -> SearchPage:
     """`search_public_measures` counting only the given facets (URL parameter names)."""
     page = max(1, page)
@@ -190,7 +213,7 @@ def search_measures(
     wanted = [param for param in FACET_PARAMS if param in facets]
     result = evaluate.run(statement, facets=wanted, limit=page_size, offset=(page - 1) * page_size)
     # public() again: the snapshot may be older than a write that bypassed the services.
-    by_id = {m.pk: m for m in measures_with_details(Measure.objects.public().filter(pk__in=result.page_ids))}
+    by_id = {m.pk: m for m in details(Measure.objects.public().filter(pk__in=result.page_ids))}
     items = [by_id[pk] for pk in result.page_ids if pk in by_id]
     if plan is not None and plan.query.positive:
         _annotate_matches(items, plan.query)

@@ -34,7 +34,7 @@ from isi.core.parsing import parse_int
 from isi.measures.selectors import public_measures
 from isi.search import snapshot
 from isi.search.filters import FACET_PARAMS, SORTS, MeasureFilter
-from isi.search.selectors import search_public_measures
+from isi.search.selectors import result_line_details, search_public_measures
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,9 @@ def _render_area(
     measure_filter: MeasureFilter, page: int
 ) -> tuple[SafeString, list[int]] | HttpResponseRedirect:
     """The fragment and the ids of the measures it lists (or the redirect past the last page)."""
-    result = search_public_measures(measure_filter, page=page, page_size=PAGE_SIZE)
+    result = search_public_measures(
+        measure_filter, page=page, page_size=PAGE_SIZE, details=result_line_details
+    )
     if result.count and result.page > result.pages:
         # Past the last page (an old link, a typed address): the last page, not "114 found" over
         # an empty list.
