@@ -22,18 +22,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Window
+from django.db.models import Count, OrderBy, Q, Window
 from django.db.models.functions import RowNumber
 
 from isi.catalog.models import Region
-from isi.core.hooks import timed_rebuild
+from isi.core.hooks import report_rebuild, timed_rebuild
 from isi.core.models import ChangeRecord
 from isi.measures.models import Measure
 from isi.search.engine import sort_keys
@@ -127,7 +127,10 @@ class Snapshot:
     columns: dict[str, Column]
     pairs: dict[str, Pairs]
     regions: dict[int, tuple[str, str | None]]  # region id → (code, its Land's code)
+    # When the snapshot was built in full (a patch keeps it: ISI_SEARCH_SNAPSHOT_SECONDS bounds
+    # how long writes that bypass the services can stay unseen).
     built_at: float = field(default_factory=time.monotonic)
+    unseen: frozenset[int] = frozenset()  # change-record ids at or below the token, not visible yet
     _positions: dict[str, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -175,26 +178,47 @@ class Snapshot:
         return positions
 
 
-def build(current_token: tuple[object, ...]) -> Snapshot:
-    table = Measure._meta.db_table
+def _read_public(only: str = "") -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The public measures' ids (ascending) and each column's raw values in the same order.
+
+    `only` narrows the rows further (an SQL condition starting with " AND").
+    """
     # The same rule as Measure.objects.public() (rule 10); tests hold them equal.
-    where = " WHERE publication = %s AND archived_at IS NULL"
-    read = _read_columns(table, ["id", *COLUMNS.values()], where, [Measure.Publication.RELEASED])
+    where = " WHERE publication = %s AND archived_at IS NULL" + only
+    read = _read_columns(
+        Measure._meta.db_table, ["id", *COLUMNS.values()], where, [Measure.Publication.RELEASED]
+    )
     unsorted = ints(read[0])
     order = np.argsort(unsorted, kind="stable")
-    ids = unsorted[order]
-    columns = {}
+    raw = {}
     for (name, field_name), text in zip(COLUMNS.items(), read[1:], strict=True):
         if field_name in TEXT_COLUMNS:
-            columns[name] = _column(np.array(text.split(",") if text else [], dtype=str)[order], missing="")
+            raw[name] = np.array(text.split(",") if text else [], dtype=str)[order]
         else:
-            columns[name] = _column(ints(text)[order], missing=-1)
-    snapshot = Snapshot(current_token, ids, columns, {}, {})
-    for param, through in PAIRS.items():
-        measure_ids, values = _read_columns(through._meta.db_table, ["measure_id", PAIR_COLUMN[param]])
-        rows = snapshot.rows_at(ints(measure_ids))
+            raw[name] = ints(text)[order]
+    return unsorted[order], raw
+
+
+def _read_pairs(param: str, where: str = "") -> tuple[np.ndarray, np.ndarray]:
+    """The (measure id, value id) links of a many-to-many facet, as two aligned arrays."""
+    through = PAIRS[param]
+    measure_ids, values = _read_columns(through._meta.db_table, ["measure_id", PAIR_COLUMN[param]], where)
+    return ints(measure_ids), ints(values)
+
+
+def _missing(name: str) -> object:
+    return "" if COLUMNS[name] in TEXT_COLUMNS else -1
+
+
+def build(current_token: tuple[object, ...]) -> Snapshot:
+    ids, raw = _read_public()
+    columns = {name: _column(values, missing=_missing(name)) for name, values in raw.items()}
+    snapshot = Snapshot(current_token, ids, columns, {}, {}, unseen=_unseen_below(current_token))
+    for param in PAIRS:
+        measure_ids, values = _read_pairs(param)
+        rows = snapshot.rows_at(measure_ids)
         public = rows >= 0
-        column = _column(ints(values)[public], missing=-1)
+        column = _column(values[public], missing=-1)
         snapshot.pairs[param] = Pairs(rows[public].astype(np.int32), column.codes, column.values)
     snapshot.regions.update(
         (pk, (code, land)) for pk, code, land in Region.objects.values_list("pk", "code", "land__code")
@@ -202,21 +226,268 @@ def build(current_token: tuple[object, ...]) -> Snapshot:
     return snapshot
 
 
+# --- incremental update ----------------------------------------------------------------------
+
+# Change records of measures name the measure (object_id); every other record sends a full build.
+MEASURE_RECORDS = Measure._meta.label_lower
+# A patch re-reads at most this many measures: PATCH_MAX_IDS, and PATCH_MAX_SHARE of the rows
+# (but always PATCH_MIN_IDS). Beyond, one scan of the whole table costs about as much.
+PATCH_MAX_IDS = 1000
+PATCH_MAX_SHARE = 0.05
+PATCH_MIN_IDS = 50
+PATCH_MAX_RECORDS = 5000  # change records to read for one patch
+# Change-record ids at or below the token that were not visible (a transaction that took its id
+# before a later one but commits after it, or was rolled back): looked for again in the next
+# patch. A full build looks back this far; more of them than PATCH_MAX_UNSEEN: full build.
+UNSEEN_WINDOW = 100
+PATCH_MAX_UNSEEN = 1000
+# Changed rows whose places in a cached sort order are counted by the database (one aggregate
+# per order); with more, that order is dropped and read anew when a search asks for it.
+POSITIONS_MAX_IDS = 50
+
+
+def _token_ints(value: tuple[object, ...]) -> tuple[int, int] | None:
+    if len(value) != 2:
+        return None
+    record, measure = value
+    return int(record or 0), int(measure or 0)  # type: ignore[call-overload]
+
+
+def _id_list(ids: Iterable[int]) -> str:
+    """Integers as an SQL list (they are ids this module read: no parameter needed)."""
+    return ",".join(str(int(pk)) for pk in ids) or "NULL"
+
+
+def _unseen_below(current_token: tuple[object, ...]) -> frozenset[int]:
+    """Change-record ids just below the token that are not (yet) visible."""
+    numbers = _token_ints(current_token)
+    if numbers is None or not numbers[0]:
+        return frozenset()
+    newest = numbers[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {ChangeRecord._meta.db_table} WHERE id > %s AND id <= %s",  # noqa: S608
+            [newest - UNSEEN_WINDOW, newest],
+        )
+        found = {pk for (pk,) in cursor.fetchall()}
+    return frozenset(range(max(1, newest - UNSEEN_WINDOW + 1), newest + 1)) - found
+
+
+def _changed_since(old: Snapshot, now: tuple[object, ...]) -> tuple[set[int], frozenset[int]] | None:
+    """The ids of the measures changed since `old` and the change records still unseen.
+
+    None when the change cannot be patched: records deleted, too many of them, or a record
+    that is not a measure's (catalogue, regions, organisations …).
+    """
+    before, after = _token_ints(old.token), _token_ints(now)
+    if before is None or after is None:
+        return None
+    (old_record, old_measure), (new_record, new_measure) = before, after
+    if new_record < old_record or new_measure < old_measure or new_record - old_record > PATCH_MAX_RECORDS:
+        return None
+    again = f" OR id IN ({_id_list(sorted(old.unseen))})" if old.unseen else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, object_type, object_id FROM {ChangeRecord._meta.db_table} "  # noqa: S608
+            f"WHERE (id > %s AND id <= %s){again}",
+            [old_record, new_record],
+        )
+        records = cursor.fetchall()
+        cursor.execute(
+            f"SELECT id FROM {Measure._meta.db_table} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608
+            [old_measure, PATCH_MAX_IDS + 1],
+        )
+        changed = {pk for (pk,) in cursor.fetchall()}
+    if any(object_type != MEASURE_RECORDS for _, object_type, _ in records):
+        return None
+    changed.update(int(object_id) for _, _, object_id in records)
+    unseen = (old.unseen | set(range(old_record + 1, new_record + 1))) - {pk for pk, _, _ in records}
+    if len(unseen) > PATCH_MAX_UNSEEN:
+        return None
+    return changed, frozenset(unseen)
+
+
+def _extended(
+    values: tuple[str, ...], raw: np.ndarray, missing: object
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Codes of `raw` in `values`, which grow by the values not in them yet."""
+    index = {value: code for code, value in enumerate(values)}
+    grown = list(values)
+    codes = np.empty(len(raw), dtype=np.int32)
+    for i, value in enumerate(raw.tolist()):
+        if value == missing:
+            codes[i] = -1
+            continue
+        text = str(value)
+        code = index.get(text)
+        if code is None:
+            code = index[text] = len(grown)
+            grown.append(text)
+        codes[i] = code
+    return tuple(grown), codes
+
+
+def patch(old: Snapshot, now: tuple[object, ...]) -> Snapshot | None:
+    """`old` brought up to the token `now` by re-reading only the measures changed since.
+
+    A new snapshot (threads may still read `old`); None when a full build is needed instead.
+    The result equals `build(now)` up to the order of `values` and of the pairs.
+    """
+    delta = _changed_since(old, now)
+    if delta is None:
+        return None
+    changed, unseen = delta
+    if len(changed) > min(PATCH_MAX_IDS, max(PATCH_MIN_IDS, PATCH_MAX_SHARE * old.size)):
+        return None
+    listed = np.array(sorted(changed), dtype=np.int64)
+    new_ids, raw = _read_public(f" AND id IN ({_id_list(listed)})") if len(listed) else (listed, {})
+    keep = ~np.isin(old.ids, listed)
+    kept_ids = old.ids[keep]
+    at = np.searchsorted(kept_ids, new_ids)
+    ids = np.insert(kept_ids, at, new_ids)
+    columns = {}
+    for name, column in old.columns.items():
+        values, codes = _extended(column.values, raw.get(name, np.array([], dtype=np.int64)), _missing(name))
+        columns[name] = Column(np.insert(column.codes[keep], at, codes), values)
+    # Where each kept row is now, and where the re-read rows went.
+    kept_rows = np.arange(len(kept_ids)) + np.searchsorted(new_ids, kept_ids)
+    new_rows = at + np.arange(len(new_ids))
+    moved = np.full(old.size, -1, dtype=np.int64)
+    moved[keep] = kept_rows
+    snapshot = Snapshot(now, ids, columns, {}, old.regions, built_at=old.built_at, unseen=unseen)
+    for param, pairs in old.pairs.items():
+        rows = moved[pairs.rows]
+        alive = rows >= 0
+        measure_ids, raw_values = (
+            _read_pairs(param, f" WHERE measure_id IN ({_id_list(listed)})")
+            if len(listed)
+            else (listed, listed)
+        )
+        added_rows = snapshot.rows_at(measure_ids)
+        public = added_rows >= 0
+        values, codes = _extended(pairs.values, raw_values[public], -1)
+        snapshot.pairs[param] = Pairs(
+            np.concatenate([rows[alive], added_rows[public]]).astype(np.int32),
+            np.concatenate([pairs.codes[alive], codes]).astype(np.int32),
+            values,
+        )
+    with old._lock:
+        cached = dict(old._positions)
+    for sort, positions in cached.items():
+        patched = _patched_positions(sort, positions, keep, kept_rows, new_rows, new_ids, snapshot.size)
+        if patched is not None:
+            snapshot._positions[sort] = patched
+    return snapshot
+
+
+def _patched_positions(
+    sort: str,
+    old: np.ndarray,
+    keep: np.ndarray,
+    kept_rows: np.ndarray,
+    new_rows: np.ndarray,
+    new_ids: np.ndarray,
+    size: int,
+) -> np.ndarray | None:
+    """A sort order's places after the patch; None: drop them (read anew when asked for).
+
+    The kept rows keep their order (their sort keys did not change: a change of a measure
+    records it, catalogue changes build anew); each re-read row gets its place counted by the
+    database, and the kept rows fill the other places in their order.
+    """
+    if (len(old) and int(old.max()) != len(old)) or len(new_ids) > POSITIONS_MAX_IDS:
+        return None  # not the places 1…n (a row the numbering had not seen), or too many to count
+    kept = old[keep]
+    gone = np.sort(old[~keep])
+    in_kept = kept - np.searchsorted(gone, kept)  # 1…len(kept), in the old order
+    places = _places(sort, new_ids, size)
+    if places is None:
+        return None
+    taken = np.zeros(size + 1, dtype=bool)
+    taken[places] = True
+    free = np.flatnonzero(~taken[1:]) + 1
+    positions = np.empty(size, dtype=np.int64)
+    positions[kept_rows] = free[in_kept - 1]
+    positions[new_rows] = places
+    return positions
+
+
+def _places(sort: str, ids: np.ndarray, size: int) -> np.ndarray | None:
+    """Each given public measure's place in the order among all public measures, as the
+    database compares (its collation), or None if the database no longer agrees with the patch.
+
+    One aggregate: for each measure, the public measures before it in the order.
+    """
+    if not len(ids):
+        return np.array([], dtype=np.int64)
+    keys = sort_keys(sort)
+    names = [f"k{i}" for i in range(len(keys))]
+    public = Measure.objects.public().annotate(
+        **{name: key.expression for name, key in zip(names, keys, strict=True)}
+    )
+    found = {row[0]: row[1:] for row in public.filter(pk__in=ids.tolist()).values_list("pk", *names)}
+    if len(found) != len(ids):
+        return None
+    counts = public.aggregate(
+        total=Count("pk"),
+        **{
+            f"before{i}": Count("pk", filter=_before(keys, names, found[pk]))
+            for i, pk in enumerate(ids.tolist())
+        },
+    )
+    places = np.array([counts[f"before{i}"] + 1 for i in range(len(ids))], dtype=np.int64)
+    if counts["total"] != size or len(np.unique(places)) != len(places) or places.max() > size:
+        return None
+    return places
+
+
+def _before(keys: list[OrderBy], names: list[str], values: tuple[object, ...]) -> Q:
+    """The rows that come before a row with these key values in the order `keys` (the last key
+    is unique, so no two rows tie)."""
+    postgres = connection.vendor == "postgresql"
+    never = Q(pk__isnull=True)
+    before = never
+    same = Q()
+    for key, name, value in zip(keys, names, values, strict=True):
+        # Where NULL goes: as asked, else the database's default (PostgreSQL: as the largest
+        # value; SQLite: as the smallest).
+        nulls_after = bool(key.nulls_last) or (not key.nulls_first and postgres != key.descending)
+        if value is None:
+            earlier = Q(**{f"{name}__isnull": False}) if nulls_after else never
+            equal = Q(**{f"{name}__isnull": True})
+        else:
+            earlier = Q(**{f"{name}__gt" if key.descending else f"{name}__lt": value})
+            if not nulls_after:
+                earlier |= Q(**{f"{name}__isnull": True})
+            equal = Q(**{name: value})
+        before |= same & earlier
+        same &= equal
+    return before
+
+
 _lock = threading.Lock()
 _kept: dict[str, Snapshot] = {}
 
 
 def current() -> Snapshot:
-    """The snapshot for the database as it is now (built if the data changed)."""
+    """The snapshot for the database as it is now (patched or built if the data changed)."""
     seconds = int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0))
     key = f"{connection.alias}:{connection.settings_dict['NAME']}"
     now = token()
     with _lock:
         found = _kept.get(key)
-    if found is not None and found.token == now and time.monotonic() - found.built_at < seconds:
+    fresh = found is not None and time.monotonic() - found.built_at < seconds
+    if found is not None and fresh and found.token == now:
         return found
-    with timed_rebuild("search_snapshot"):
-        snapshot = build(now)
+    snapshot = None
+    if found is not None and fresh:
+        started = time.perf_counter()
+        snapshot = patch(found, now)
+        if snapshot is not None:
+            report_rebuild("search_snapshot", "incremental", started)
+    if snapshot is None:
+        with timed_rebuild("search_snapshot"):
+            snapshot = build(now)
     if seconds > 0 and keepable():
         with _lock:
             _kept[key] = snapshot
