@@ -28,6 +28,7 @@ from isi.catalog.models import Area, Level, TargetGroup, Theme
 from isi.measures.models import Measure, MeasureOrganisation
 from isi.organisations.models import Organisation
 
+from .monitoring_fixtures import make_world
 from .translations import (
     HAND_TRANSLATED,
     catalog,
@@ -121,19 +122,22 @@ def german_left_in(lang: str) -> list[str]:
 
 
 def get(client: Client, lang: str, path: str) -> str:
-    response = client.get(f"/{lang}{path}")
+    """A public page under the language's prefix; the pages outside the prefixed portal (the
+    indicators) in the language of the switch's cookie."""
+    prefixed = not path.startswith("/indikatoren/")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    response = client.get(f"/{lang}{path}" if prefixed else path)
     assert response.status_code == (404 if "gibt-es-nicht" in path else 200), (lang, path)
     html = response.content.decode()
     assert f'<html lang="{lang}"' in html, (lang, path)
     return html
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("lang", HAND_TRANSLATED)
-def test_every_public_page_is_translated(lang: str, world: dict[str, str]) -> None:
+def untranslated_on(lang: str, pages: dict[str, str]) -> dict[str, list[str]]:
+    """Per page: the msgids looked up without a translation, and the German texts left on it."""
     client = Client()
     problems: dict[str, list[str]] = {}
-    for name, path in world.items():
+    for name, path in pages.items():
         with missing_lookups(lang) as missing:
             html = get(client, lang, path)
         text = page_text(html)
@@ -141,6 +145,23 @@ def test_every_public_page_is_translated(lang: str, world: dict[str, str]) -> No
         missing -= LANGUAGE_NAMES  # {% get_available_languages %} looks them up; each is named in itself
         if missing or german:
             problems[name] = sorted(missing) + [f"(German on the page) {g}" for g in german]
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", HAND_TRANSLATED)
+def test_every_public_page_is_translated(lang: str, world: dict[str, str]) -> None:
+    problems = untranslated_on(lang, world)
+    assert problems == {}, f"{lang}: " + "\n".join(f"{page}: {ids}" for page, ids in problems.items())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", HAND_TRANSLATED)
+def test_the_indicator_pages_are_translated(lang: str) -> None:
+    """The integration monitoring, linked from every public page, in the language chosen."""
+    indicator = make_world().indicator
+    pages = {"indicators": "/indikatoren/", "indicator": f"/indikatoren/{indicator.slug}/"}
+    problems = untranslated_on(lang, pages)
     assert problems == {}, f"{lang}: " + "\n".join(f"{page}: {ids}" for page, ids in problems.items())
 
 
