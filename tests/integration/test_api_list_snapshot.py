@@ -75,6 +75,9 @@ def _listed(query: str, client: Client | None = None) -> dict[str, Any]:
         {"q": "Quartier -Zusammenhalt"},
         {"q": "Sprachkurs", "offset": "50"},
         {"owner": "gibt-es-nicht"},
+        {"q": "***"},
+        {"level": "bund", "phase": "2", "status": "running"},
+        {"land": "09", "sort": "-updated"},
     ],
 )
 def test_anonymous_list_equals_the_sql_search(world: dict[str, Measure], params: dict[str, str]) -> None:
