@@ -3,8 +3,10 @@
 The ETag is the SHA-256 of the response body, so it changes exactly when what the caller sees
 changes – including a change of language or of the caller's rights. Endpoints that know when
 their data last changed (measure list and detail) also set Last-Modified via
-``set_last_modified``. ``If-None-Match`` takes precedence over ``If-Modified-Since`` (RFC 9110);
-both answer 304 without a body.
+``set_last_modified``; the anonymous list derives it without a second full-text query (the
+page's measures and a per-snapshot value, see ``isi.api.measures``), so it may move more often
+than the list's own content, never less. ``If-None-Match`` takes precedence over
+``If-Modified-Since`` (RFC 9110); both answer 304 without a body.
 """
 
 from __future__ import annotations
