@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import get_language_info, override
 
 
@@ -33,13 +33,18 @@ def language_versions(request: HttpRequest) -> list[dict[str, Any]]:
         if request.GET.get("aendern") == "1":
             query["aendern"] = "1"
     suffix = f"?{query.urlencode()}" if query else ""
+    with override(settings.LANGUAGE_CODE):
+        try:
+            german = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return []
+    # i18n_patterns put "<code>/" right after the script prefix: one reverse() instead of seven.
+    script_prefix = get_script_prefix()
+    rest = german.removeprefix(script_prefix)
+    origin = request.build_absolute_uri("/").removesuffix("/")  # scheme and host, checked once
     versions = []
     for code, name in settings.LANGUAGES:
-        with override(code):
-            try:
-                path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
-            except NoReverseMatch:
-                return []
+        path = german if code == settings.LANGUAGE_CODE else f"{script_prefix}{code}/{rest}"
         info = get_language_info(code)
         versions.append(
             {
@@ -48,7 +53,7 @@ def language_versions(request: HttpRequest) -> list[dict[str, Any]]:
                 "name": name if code == "fa" else info["name_local"],
                 "bidi": info["bidi"],
                 "href": path + suffix,
-                "url": request.build_absolute_uri(path),
+                "url": origin + path,
                 "default": code == settings.LANGUAGE_CODE,  # also the x-default alternate
             }
         )
