@@ -124,6 +124,12 @@ def test_the_check_page_asks_and_answers_in_easy_german() -> None:
     assert "Aufenthaltspapier " not in text and "Ich bekomme Bürgergeld vom Jobcenter." not in text
 
 
+def test_several_easy_answers_stand_one_a_line_on_the_check_page() -> None:
+    page = easy_run(UKRAINIAN).get("/angebotsfinder/pruefen/").content.decode()
+    options = EASY_STEPS["arbeit"].options
+    assert f"{html.escape(options['registered'])}<br>{html.escape(options['sgb2'])}" in page
+
+
 def test_started_normally_the_answer_is_the_standard_one() -> None:
     client = easy_run(SYRIAN_REFUGEE, leicht=False)
     text = text_of(client.get("/angebotsfinder/ergebnis/").content.decode())

@@ -246,3 +246,18 @@ def test_the_contract_stays_standard_german() -> None:
     text = str(payload)
     assert "Berechtigt, weil" in text and "keine verbindliche Entscheidung" in text
     assert "·" not in text and "Das steht im Gesetz" not in text
+
+
+def test_an_easy_answer_that_differs_falls_back_to_the_standard_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from isi.finder import easy_results as module
+
+    answers = {"nationality": "eu", "employed": True, "needs_language_qualification": True}
+    standard = evaluate(answers, today=TODAY)
+    data: list[dict[str, Any]] = [{"offer": r.offer} for r in standard]
+    assert module.for_pages(data, answers, standard, today=TODAY) is True
+    assert all("easy" in item for item in data)
+    # An Easy rule book that no longer agrees (a clause lost): the page keeps the standard answer.
+    monkeypatch.setattr(module, "evaluate", lambda *args, **kwargs: standard[:1])
+    fresh: list[dict[str, Any]] = [{"offer": r.offer} for r in standard]
+    assert module.for_pages(fresh, answers, standard, today=TODAY) is False
+    assert all("easy" not in item for item in fresh)

@@ -141,4 +141,4 @@ def easy_answer(step_id: str, values: list[str]) -> list[str] | None:
     plain = EASY_STEPS.get(step_id)
     if plain is None or not values or any(v not in plain.options for v in values):
         return None
-    return [plain.options[v] for v in values]
+    return [label for value, label in plain.options.items() if value in values]  # in the step's order

@@ -178,7 +178,7 @@ def finder_check(request: HttpRequest) -> HttpResponse:
         }
         for step in state.asked
     ]
-    context = {"rows": rows, "result_url": _u(request, "finder_result")}
+    context = {"rows": rows, "result_url": _u(request, "finder_result"), "easy": easy}
     return render(request, "portal/finder/check.html", context)
 
 
