@@ -56,6 +56,17 @@ def po_msgids(lang: str = "en") -> set[str]:
     return {key for key in keys if isinstance(key, str) and key and "\x04" not in key}
 
 
+def defined_msgids(lang: str = "en") -> set[str]:
+    """Every msgid ISI's catalogue defines, translated or not (read from the .po file)."""
+    po = (LOCALE_DIR / lang / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    ids = set()
+    for block in re.findall(r'^msgid ((?:".*"\n)+)', po, re.M):
+        text = "".join(re.findall(r'^"(.*)"$', block, re.M))
+        ids.add(re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), text))
+    ids.discard("")
+    return ids
+
+
 @contextmanager
 def missing_lookups(lang: str) -> Iterator[set[str]]:
     """The msgids that code and templates looked up in ``lang`` without finding a translation,
