@@ -32,7 +32,8 @@ pytestmark = pytest.mark.django_db
 # Uncached: the stamp, the measure with its owner/level/region/component/theme, its organisations,
 # its three label lists (one query), its theme's leads, the relations and their public titles.
 MAX_QUERIES_RENDERED = 7
-# Cached: the stamp, the relations and (when there are some) their titles.
+# Cached: the stamp (it says whether there are relations) and, when there are, the relations and
+# the titles of the public ones. A measure without relations: one query.
 MAX_QUERIES_CACHED = 3
 
 
@@ -109,6 +110,15 @@ def test_query_count_does_not_grow_with_the_measure(client: Client, cached: bool
     assert html.count("(verweist auf diese Maßnahme:") == 4 and html.count("Teil von:") == 4
     assert html.count('class="role"') == 4
     assert "Federführung des Themenforums:" in html
+
+
+def test_cached_page_without_relations_is_one_query(client: Client, page_cache: None) -> None:
+    measure = make_measure("Allein")
+    measure.areas.set(Area.objects.all()[:3])
+    queries_for(client, measure)
+    count, html = queries_for(client, measure)
+    assert count == 1
+    assert "Allein" in html and "Verwandte Maßnahmen" not in html
 
 
 def test_query_limit_with_the_fixture_of_pytest_django(

@@ -14,8 +14,9 @@ default) under a key made of what the database says *now*, read in one query on 
 
 Writes that bypass the services (``QuerySet.update()``, raw SQL, data migrations, the NAP-I
 import's theme leads) are seen after ``ISI_PAGE_CACHE_SECONDS`` at the latest (0: no caching;
-tests that do not test the cache). The related measures are read for every request (one query),
-so that one that is no longer public disappears at once whatever wrote it. Nothing of the
+tests that do not test the cache). The related measures are read for every request (the stamp
+says whether there are any; two small queries when there are), so that one that is no longer
+public disappears at once whatever wrote it. Nothing of the
 signed-in user (header, messages, CSRF token) is inside the cached part: the layout around it is
 rendered for every request.
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import truncatewords
@@ -87,6 +88,7 @@ class Stamp:
     version: int
     updated_at: Any
     newest_change: int | None
+    has_relations: bool = True
 
     def cache_key(self) -> str:
         moment = self.updated_at.isoformat() if self.updated_at else ""
@@ -97,14 +99,16 @@ class Stamp:
 
 
 def page_stamp(pk: int) -> Stamp | None:
-    """The public measure's stamp and the newest change record id, in one query; None: not public."""
+    """The public measure's stamp, the newest change record id and whether the measure has
+    relations at all (most have none: then no query for them), in one query; None: not public."""
     newest = ChangeRecord.objects.order_by("-pk").values("pk")[:1]
+    related = MeasureRelation.objects.filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))
     row = (
         public_measures()
         .filter(pk=pk)
         .order_by()
-        .annotate(newest_change=Subquery(newest))
-        .values_list("pk", "title", "version", "updated_at", "newest_change")[:1]
+        .annotate(newest_change=Subquery(newest), has_relations=Exists(related))
+        .values_list("pk", "title", "version", "updated_at", "newest_change", "has_relations")[:1]
     )
     found = list(row)
     return Stamp(*found[0]) if found else None
@@ -152,8 +156,8 @@ class Related:
 def related_measures(pk: int) -> tuple[list[Related], list[Related]]:
     """Relations to and from other public measures (rule 10): (outgoing, incoming).
 
-    Read for every request, so kept cheap: one small query for the relations (most measures have
-    none) and, only when there are some, one for the titles of those of the others that are public.
+    Read for every request that the stamp says has relations (most measures have none), so kept
+    cheap: one small query for the relations and one for the titles of the others that are public.
     """
     rows = list(
         MeasureRelation.objects.filter(Q(source=pk) | Q(target=pk))
@@ -247,6 +251,6 @@ def measure_detail(request: HttpRequest, pk: int, slug: str | None = None) -> Ht
             parts = page_parts(pk)
         except Measure.DoesNotExist:
             raise Http404 from None
-    outgoing, incoming = related_measures(pk)
+    outgoing, incoming = related_measures(pk) if stamp.has_relations else ([], [])
     context = {"page": parts, "slug": title_slug(stamp.title), "relations": outgoing, "incoming": incoming}
     return render(request, "portal/measure_detail.html", context)
