@@ -22,6 +22,7 @@ from isi.measures.services import measure_update
 from isi.organisations.models import Organisation
 from isi.portal.views import search as search_view
 from isi.search import snapshot
+from isi.search.selectors import FacetValue
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +189,21 @@ def test_inside_a_transaction_nothing_is_kept(client: Client, settings: Any) -> 
     again, _ = _queries(client, _search("Lotsenprojekt"))
     assert again == first
     cache.clear()
+
+
+def test_facet_rows_escape_their_values_and_keep_the_checkbox_markup() -> None:
+    rows = search_view.facet_rows(
+        "owner",
+        [
+            FacetValue('a"b', "Amt <für> & Co", 1234, True),
+            FacetValue("bmi", "Bundesministerium des Innern", 7, False),
+        ],
+    )
+    assert rows[0] == (
+        '<li><label for="f-owner-1"><input class="kern-form-check__checkbox" type="checkbox" '
+        'id="f-owner-1" name="owner" value="a&quot;b" checked><span><span lang="de">'
+        'Amt &lt;für&gt; &amp; Co</span> <span class="count">(1234)</span></span></label></li>'
+    )
+    assert 'id="f-owner-2"' in rows[1] and " checked" not in rows[1]
+    (area,) = search_view.facet_rows("area", [FacetValue("sprache", "Sprache", 3, False)])
+    assert "<span>Sprache</span>" in area and 'lang="de"' not in area

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import astuple
 
 from django.conf import settings
@@ -26,15 +27,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from isi.core.parsing import parse_int
+from isi.measures.models import Measure
 from isi.measures.selectors import public_measures
 from isi.search import snapshot
 from isi.search.filters import FACET_PARAMS, SORTS, MeasureFilter
-from isi.search.selectors import result_line_details, search_public_measures
+from isi.search.selectors import FacetValue, result_line_details, search_public_measures
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +101,10 @@ def _render_area(
             reverse("portal:search") + "?" + _query_with_page(measure_filter, result.pages)
         )
     facets = [
-        {"param": param, "title": FACET_TITLES[param], "values": result.facets.get(param, [])}
+        {"title": FACET_TITLES[param], "rows": facet_rows(param, result.facets.get(param, []))}
         for param in FACET_PARAMS
     ]
+    _annotate_result_lines(result.items)
     page_links = _page_links(measure_filter, result.page, result.pages)
     context = {
         "result": result,
@@ -118,6 +123,50 @@ def _render_area(
     # Without the request: nothing of the visitor (user, session, CSRF token) can get into it.
     html = mark_safe(render_to_string("portal/_search_area.html", context))  # noqa: S308 - a rendered template
     return html, [measure.pk for measure in result.items]
+
+
+def _annotate_result_lines(items: Sequence[Measure]) -> None:
+    """Set `result_url` and `result_status` (the status's label, empty when unknown) on each found
+    measure: one reverse() and one translation per label for the page, not per result line."""
+    sentinel = "2147483647"
+    before, _, after = reverse("portal:measure", args=[int(sentinel)]).rpartition(sentinel)
+    labels = {value: str(label) for value, label in Measure.Status.choices}
+    labels[Measure.Status.UNKNOWN] = ""
+    for measure in items:
+        setattr(measure, "result_url", f"{before}{measure.pk}{after}")  # noqa: B010 - display attributes
+        setattr(measure, "result_status", labels.get(measure.status, measure.status))  # noqa: B010
+
+
+# One facet value: a labelled checkbox with its count. Built here rather than in the template: a
+# page lists over a hundred of them, and the template language's per-variable cost made them most of
+# the fragment's rendering time. Owner and theme names are German in every language.
+FACET_ROW = (
+    '<li><label for="{id}"><input class="kern-form-check__checkbox" type="checkbox" id="{id}" '
+    'name="{param}" value="{value}"{checked}><span><span{lang}>{label}</span> '
+    '<span class="count">({count})</span></span></label></li>'
+)
+GERMAN_LABELS = frozenset({"owner", "theme"})
+
+
+def facet_rows(param: str, values: Sequence[FacetValue]) -> list[SafeString]:
+    """The facet's values as escaped ``<li>`` rows (ids ``f-<param>-<n>``, n from 1)."""
+    lang = ' lang="de"' if param in GERMAN_LABELS else ""
+    number = formats.localize if settings.USE_THOUSAND_SEPARATOR else str
+    param_text = escape(param)
+    return [
+        mark_safe(  # noqa: S308 - every value escaped
+            FACET_ROW.format(
+                id=f"f-{param_text}-{n}",
+                param=param_text,
+                value=escape(value.value),
+                checked=" checked" if value.selected else "",
+                lang=lang,
+                label=conditional_escape(value.label),
+                count=number(value.count),
+            )
+        )
+        for n, value in enumerate(values, start=1)
+    ]
 
 
 def _cache_seconds() -> int:
