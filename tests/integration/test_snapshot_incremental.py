@@ -139,8 +139,13 @@ def patch_always(monkeypatch: pytest.MonkeyPatch) -> None:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_patched_snapshot_equals_a_fresh_build(
-    data: st.DataObject, catalogue: dict[str, list[Any]], patch_always: None
+    data: st.DataObject, catalogue: dict[str, list[Any]], patch_always: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # How the places of re-read rows are found: searched among the kept rows (in steps of 400
+    # rows, of 2 or binary: more than one step with a few rows), or counted by one aggregate.
+    searched, fanout = data.draw(st.sampled_from([(8, 400), (8, 2), (8, 1), (0, 400)]), label="places")
+    monkeypatch.setattr(snapshot, "SEARCH_MAX_IDS", searched)
+    monkeypatch.setattr(snapshot, "SEARCH_FANOUT", fanout)
     with transaction.atomic():
         _seed(data, catalogue, data.draw(st.integers(min_value=3, max_value=8), label="measures"))
         current = snapshot.build(snapshot.token())

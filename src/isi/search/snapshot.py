@@ -241,8 +241,13 @@ PATCH_MAX_RECORDS = 5000  # change records to read for one patch
 # patch. A full build looks back this far; more of them than PATCH_MAX_UNSEEN: full build.
 UNSEEN_WINDOW = 100
 PATCH_MAX_UNSEEN = 1000
-# Changed rows whose places in a cached sort order are counted by the database (one aggregate
-# per order); with more, that order is dropped and read anew when a search asks for it.
+# The places of re-read rows in a cached sort order: up to SEARCH_MAX_IDS rows, each is found
+# among the kept rows (in their order) by a search that asks the database about SEARCH_FANOUT
+# of them at a time (two statements up to 160,000 rows); up to POSITIONS_MAX_IDS rows, one
+# aggregate counts the rows before each (a scan of the table); with more, the order is dropped
+# and read anew when a search asks for it.
+SEARCH_MAX_IDS = 8
+SEARCH_FANOUT = 400
 POSITIONS_MAX_IDS = 50
 
 
@@ -374,7 +379,9 @@ def patch(old: Snapshot, now: tuple[object, ...]) -> Snapshot | None:
     with old._lock:
         cached = dict(old._positions)
     for sort, positions in cached.items():
-        patched = _patched_positions(sort, positions, keep, kept_rows, new_rows, new_ids, snapshot.size)
+        patched = _patched_positions(
+            sort, positions, keep, kept_ids, kept_rows, new_rows, new_ids, snapshot.size
+        )
         if patched is not None:
             snapshot._positions[sort] = patched
     return snapshot
@@ -384,6 +391,7 @@ def _patched_positions(
     sort: str,
     old: np.ndarray,
     keep: np.ndarray,
+    kept_ids: np.ndarray,
     kept_rows: np.ndarray,
     new_rows: np.ndarray,
     new_ids: np.ndarray,
@@ -392,7 +400,7 @@ def _patched_positions(
     """A sort order's places after the patch; None: drop them (read anew when asked for).
 
     The kept rows keep their order (their sort keys did not change: a change of a measure
-    records it, catalogue changes build anew); each re-read row gets its place counted by the
+    records it, catalogue changes build anew); each re-read row gets its place from the
     database, and the kept rows fill the other places in their order.
     """
     if (len(old) and int(old.max()) != len(old)) or len(new_ids) > POSITIONS_MAX_IDS:
@@ -400,7 +408,12 @@ def _patched_positions(
     kept = old[keep]
     gone = np.sort(old[~keep])
     in_kept = kept - np.searchsorted(gone, kept)  # 1…len(kept), in the old order
-    places = _places(sort, new_ids, size)
+    if len(new_ids) <= SEARCH_MAX_IDS:
+        ordered = np.empty(len(kept_ids), dtype=np.int64)
+        ordered[in_kept - 1] = kept_ids
+        places = _places_searched(sort, new_ids, ordered, size)
+    else:
+        places = _places(sort, new_ids, size)
     if places is None:
         return None
     taken = np.zeros(size + 1, dtype=bool)
@@ -412,6 +425,61 @@ def _patched_positions(
     return positions
 
 
+def _keyed(sort: str) -> tuple[list[OrderBy], list[str], Any]:
+    """The order's keys, a name for each, and the public measures with the keys as annotations."""
+    keys = sort_keys(sort)
+    names = [f"k{i}" for i in range(len(keys))]
+    public = Measure.objects.public().annotate(
+        **{name: key.expression for name, key in zip(names, keys, strict=True)}
+    )
+    return keys, names, public
+
+
+def _places_searched(sort: str, ids: np.ndarray, kept: np.ndarray, size: int) -> np.ndarray | None:
+    """As `_places`, by searching each measure's place among the kept rows (`kept`: their ids in
+    the order) plus its place among the given ones; a few primary-key lookups, no scan."""
+    keys, names, public = _keyed(sort)
+    found = list(public.filter(pk__in=ids.tolist()).order_by(*keys).values_list("pk", *names))
+    if len(found) != len(ids):
+        return None
+    place = {}
+    for among_given, (pk, *values) in enumerate(found):
+        before = _kept_before(public, _before(keys, names, tuple(values)), kept)
+        if before is None:
+            return None
+        place[pk] = before + among_given + 1
+    places = np.array([place[pk] for pk in ids.tolist()], dtype=np.int64)
+    if len(np.unique(places)) != len(places) or (len(places) and places.max() > size):
+        return None
+    return places
+
+
+def _kept_before(public: Any, before: Q, kept: np.ndarray) -> int | None:
+    """How many of `kept` (ids in the order) come before the row `before` describes: a search
+    asking about SEARCH_FANOUT of them per statement. None if the answers are not a prefix of
+    the order (the database's order of the kept rows is not the snapshot's any more)."""
+    lo, hi = 0, len(kept)
+    while lo < hi:
+        last = hi - lo <= SEARCH_FANOUT
+        if last:
+            probe = np.arange(lo, hi)
+        else:
+            probe = lo + (hi - lo) * np.arange(1, SEARCH_FANOUT + 1) // (SEARCH_FANOUT + 1)
+        asked = kept[probe].tolist()
+        hits = set(public.filter(pk__in=asked).filter(before).values_list("pk", flat=True))
+        flags = np.array([pk in hits for pk in asked], dtype=bool)
+        count = int(flags.sum())
+        if not flags[:count].all():
+            return None
+        if last:
+            return lo + count
+        lo, hi = (
+            (int(probe[count - 1]) + 1 if count else lo),
+            (int(probe[count]) if count < len(probe) else hi),
+        )
+    return lo
+
+
 def _places(sort: str, ids: np.ndarray, size: int) -> np.ndarray | None:
     """Each given public measure's place in the order among all public measures, as the
     database compares (its collation), or None if the database no longer agrees with the patch.
@@ -420,11 +488,7 @@ def _places(sort: str, ids: np.ndarray, size: int) -> np.ndarray | None:
     """
     if not len(ids):
         return np.array([], dtype=np.int64)
-    keys = sort_keys(sort)
-    names = [f"k{i}" for i in range(len(keys))]
-    public = Measure.objects.public().annotate(
-        **{name: key.expression for name, key in zip(names, keys, strict=True)}
-    )
+    keys, names, public = _keyed(sort)
     found = {row[0]: row[1:] for row in public.filter(pk__in=ids.tolist()).values_list("pk", *names)}
     if len(found) != len(ids):
         return None
