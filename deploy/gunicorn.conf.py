@@ -8,6 +8,7 @@ The numbers come from ISI's settings, which read and check the environment (READ
     ISI_WEB_WORKERS   processes                        default: 2 × CPU cores
     ISI_WEB_THREADS   threads per process              default: 2
     ISI_WEB_TIMEOUT   seconds a request may take       default: 60 (also the graceful time-out)
+    ISI_WEB_MAX_MEMORY_MB  resident MiB of a worker    default: 2048 (above: replaced; 0: never)
 
 `kill -HUP <master pid>` (`systemctl reload isi-web`) starts new workers with the new code and
 settings and lets the old ones finish their requests: a reload without a dropped request. The
@@ -48,6 +49,9 @@ keepalive = 5  # behind nginx, which keeps its own connections to the clients
 # accumulated, when the data changes).
 max_requests = 5000
 max_requests_jitter = 500
+# And a worker that holds more than ISI_WEB_MAX_MEMORY_MB resident is replaced after the request
+# that took it there (post_request): a bound on each worker, whatever its requests were.
+MAX_MEMORY_BYTES = int(getattr(settings, "ISI_WEB_MAX_MEMORY_MB", 0)) * 1024 * 1024
 
 # X-Forwarded-Proto and friends are believed only from the reverse proxies ISI trusts for
 # X-Forwarded-For (ISI_API_TRUSTED_PROXIES; empty: from nobody).
@@ -140,6 +144,29 @@ def post_worker_init(worker: Any) -> None:
             connections.close_all()
         except Exception as exc:
             worker.log.warning("closing the start-up database connection failed: %s", type(exc).__name__)
+
+
+def resident_bytes() -> int:
+    """Resident memory of this process (Linux: /proc/self/statm; elsewhere 0, never replaced)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def post_request(worker: Any, req: Any, environ: Any, resp: Any) -> None:
+    """Replace this worker gracefully (as after max_requests) once it holds too much memory."""
+    if not MAX_MEMORY_BYTES or not worker.alive:
+        return
+    used = resident_bytes()
+    if used > MAX_MEMORY_BYTES:
+        worker.log.warning(
+            "worker uses %d MiB (ISI_WEB_MAX_MEMORY_MB=%d): replaced after this request",
+            used // (1024 * 1024),
+            MAX_MEMORY_BYTES // (1024 * 1024),
+        )
+        worker.alive = False
 
 
 def child_exit(server: Any, worker: Any) -> None:

@@ -275,6 +275,9 @@ ISI_API_TRUSTED_PROXIES = env_networks("ISI_API_TRUSTED_PROXIES", [])
 ISI_WEB_WORKERS = env_int("ISI_WEB_WORKERS", 2 * (os.cpu_count() or 1), minimum=1, maximum=256)
 ISI_WEB_THREADS = env_int("ISI_WEB_THREADS", 2, minimum=1, maximum=64)
 ISI_WEB_TIMEOUT = env_int("ISI_WEB_TIMEOUT", 60, minimum=5, maximum=3600)
+# A worker whose resident memory exceeds this many MiB is replaced after the request it served
+# (docs/operations.md, "Memory"); 0: never.
+ISI_WEB_MAX_MEMORY_MB = env_int("ISI_WEB_MAX_MEMORY_MB", 2048, minimum=0, maximum=1024 * 1024)
 # The Django admin (/admin/): off entirely, or reachable only from these networks (else 404).
 ISI_ADMIN_ENABLED = env_bool("ISI_ADMIN_ENABLED", True)
 ISI_ADMIN_ALLOWED_NETWORKS = env_networks("ISI_ADMIN_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])

@@ -1,5 +1,6 @@
 """A gunicorn worker builds its search snapshot before its first request, and starts without it
-when the database is down (deploy/gunicorn.conf.py, `post_worker_init`; issue #13.7).
+when the database is down (deploy/gunicorn.conf.py, `post_worker_init`); a worker above
+ISI_WEB_MAX_MEMORY_MB is replaced after its request (`post_request`; issue #13.7).
 
 gunicorn runs as a subprocess with the project's configuration file and one worker, in the
 environment of a deployment (no test-run settings, so the snapshot is kept: 60 s).
@@ -29,6 +30,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def down_database() -> str:
+    """A PostgreSQL URL nobody listens on: every connection is refused at once."""
+    return f"postgresql://isi:isi@127.0.0.1:{free_port()}/isi"
 
 
 def deployment_env(database_url: str, var: Path) -> dict[str, str]:
@@ -98,8 +104,7 @@ def test_a_new_worker_builds_the_search_snapshot_before_its_first_request(tmp_pa
 
 def test_a_worker_starts_while_the_database_is_down(tmp_path: Path) -> None:
     pytest.importorskip("psycopg")
-    # Nothing listens on this port: every connection is refused at once.
-    env = deployment_env(f"postgresql://isi:isi@127.0.0.1:{free_port()}/isi", tmp_path)
+    env = deployment_env(down_database(), tmp_path)
     log = tmp_path / "gunicorn.log"
     with gunicorn(env, log) as url:
         assert requests.get(url + "/healthz", timeout=10).status_code == 200
@@ -107,4 +112,21 @@ def test_a_worker_starts_while_the_database_is_down(tmp_path: Path) -> None:
         text = log.read_text(errors="replace")
     assert "search snapshot not built at start (OperationalError" in text, text
     assert text.count("Booting worker") == 1, text  # the worker started once, was not replaced
+    assert "Traceback" not in text, text
+
+
+def test_a_worker_above_its_memory_bound_is_replaced_after_the_request(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg")
+    env = {**deployment_env(down_database(), tmp_path), "ISI_WEB_MAX_MEMORY_MB": "1"}
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(env, log) as url:
+        deadline = time.monotonic() + 60
+        while log.read_text(errors="replace").count("Booting worker") < 2:
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+        # The replacement answers (the master kept the socket; no request is refused).
+        answer = requests.get(url + "/healthz", timeout=30)
+        assert answer.status_code == 200
+        text = log.read_text(errors="replace")
+    assert "(ISI_WEB_MAX_MEMORY_MB=1): replaced after this request" in text, text
     assert "Traceback" not in text, text
