@@ -73,8 +73,6 @@ def measure_paths(rng: random.Random, count: int) -> list[str]:
         public.annotate(n=Count("relations_out", distinct=True) + Count("areas", distinct=True))
         .order_by("-n", "pk")
         .values_list("pk", flat=True)[:2]
-        if hasattr(Measure, "relations_out")
-        else []
     )
     chosen.update(richest)
     theme = public.filter(nap_i_theme__isnull=False).values_list("pk", flat=True).first()
