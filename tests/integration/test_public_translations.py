@@ -94,6 +94,7 @@ def world() -> dict[str, str]:
         "search": "/massnahmen/",
         "search with results": "/massnahmen/?q=Sprachkurs",
         "search without results": "/massnahmen/?q=Zebrafischzucht",
+        "search with filters": "/massnahmen/?level=bund&status=running&sort=title",
         "measure": f"/massnahmen/{measure.pk}/",
         "measure with suggestions": f"/massnahmen/{sparse.pk}/",
         "nap-i": "/nap-i/",
