@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
 
 from isi.core import network
 
@@ -90,11 +90,39 @@ class AdminAccessMiddleware:
 
     @staticmethod
     def is_admin(path: str) -> bool:
-        try:
-            prefix = reverse("admin:index")
-        except NoReverseMatch:  # the admin is not mounted (ISI_ADMIN_ENABLED=false)
+        """Whether ``path`` (a ``path_info``: without the script prefix) is in the admin."""
+        prefix = admin_prefix()
+        if prefix is None:
             return False
         return path.startswith(prefix) or path == prefix.rstrip("/")
+
+
+_admin_prefix: tuple[URLResolver, str | None] | None = None
+
+
+def admin_prefix() -> str | None:
+    """The admin's address below the script prefix ("/admin/"), None if it is not mounted
+    (ISI_ADMIN_ENABLED=false).
+
+    Found once per URLconf (a new one after ``clear_url_caches()``), not with a reverse() on every
+    request. Without the script prefix, because it is compared with ``path_info``: deployed under
+    a path (``SCRIPT_NAME=/isi``) reverse() says "/isi/admin/" while ``path_info`` is "/admin/",
+    which would let every address into the admin.
+    """
+    global _admin_prefix
+    resolver = get_resolver(get_urlconf())
+    known = _admin_prefix
+    if known is not None and known[0] is resolver:
+        return known[1]
+    try:
+        full = reverse("admin:index", urlconf=get_urlconf())
+    except NoReverseMatch:
+        prefix = None
+    else:
+        script = get_script_prefix()
+        prefix = "/" + full.removeprefix(script) if full.startswith(script) else full
+    _admin_prefix = (resolver, prefix)
+    return prefix
 
 
 def admin_allowed(request: HttpRequest) -> bool:
