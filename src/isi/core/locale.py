@@ -45,15 +45,16 @@ def is_localized_path(path_info: str, language: str, urlconf: str | None = None)
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
-        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
         from_path = translation.get_language_from_path(request.path_info)
-        prefixed = bool(from_path) and from_path != settings.LANGUAGE_CODE
-        language = from_path if prefixed else settings.LANGUAGE_CODE
-        localized = is_localized_path(request.path_info, str(language), urlconf)
-        if not localized and not prefixed:
-            # Not a public page: the cookie of the language switch, then the browser's languages.
+        if from_path and from_path != settings.LANGUAGE_CODE:
+            language = from_path
+        else:
+            # The cookie of the language switch, then the browser's languages; but an unprefixed
+            # public page is German. The address is looked up only when that makes a difference.
             language = translation.get_language_from_request(request, check_path=False)
-        translation.activate(str(language))
+            if language != settings.LANGUAGE_CODE:
+                urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+                if is_localized_path(request.path_info, settings.LANGUAGE_CODE, urlconf):
+                    language = settings.LANGUAGE_CODE
+        translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        # Public pages show their language switch and alternates as links to the other languages.
-        request.localized_page = localized  # type: ignore[attr-defined]

@@ -24,7 +24,9 @@ def language_versions(request: HttpRequest) -> list[dict[str, Any]]:
     language switch (links, no cookie needed) and the hreflang alternates. Empty on pages outside
     the public portal: there the switch is the form that sets the language cookie."""
     match = getattr(request, "resolver_match", None)
-    if match is None or not getattr(request, "localized_page", False) or not match.url_name:
+    # The "portal" namespace is what isi/urls.py puts in i18n_patterns (robots.txt and the
+    # sitemap are in "site", outside).
+    if match is None or match.namespaces[:1] != ["portal"] or not match.url_name:
         return []
     query = request.GET.copy()
     if match.url_name.startswith("finder"):
