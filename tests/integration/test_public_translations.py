@@ -130,8 +130,8 @@ def german_left_in(lang: str) -> list[str]:
 
 def get(client: Client, lang: str, path: str) -> str:
     """A public page under the language's prefix; the pages outside the prefixed portal (the
-    indicators) in the language of the switch's cookie."""
-    prefixed = not path.startswith("/indikatoren/")
+    indicators, the open data index) in the language of the switch's cookie."""
+    prefixed = not path.startswith(("/indikatoren/", "/daten/"))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
     response = client.get(f"/{lang}{path}" if prefixed else path)
     assert response.status_code == (404 if "gibt-es-nicht" in path else 200), (lang, path)
@@ -166,10 +166,11 @@ def test_every_public_page_is_translated(lang: str, world: dict[str, str]) -> No
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_indicator_pages_are_translated(lang: str) -> None:
-    """The integration monitoring, linked from every public page, in the language chosen."""
+def test_the_indicator_and_data_pages_are_translated(lang: str) -> None:
+    """The integration monitoring and the open data index, linked from every public page but
+    outside the prefixed portal, in the language chosen with the switch."""
     indicator = make_world().indicator
-    pages = {"indicators": "/indikatoren/", "indicator": f"/indikatoren/{indicator.slug}/"}
+    pages = {"indicators": "/indikatoren/", "indicator": f"/indikatoren/{indicator.slug}/", "data": "/daten/"}
     problems = untranslated_on(lang, pages)
     assert problems == {}, f"{lang}: " + "\n".join(f"{page}: {ids}" for page, ids in problems.items())
 

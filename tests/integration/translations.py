@@ -7,10 +7,10 @@ public page in every language of the pages).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +95,47 @@ def missing_lookups(lang: str) -> Iterator[set[str]]:
         cls.gettext, cls.ngettext = original_gettext, original_ngettext  # type: ignore[method-assign]
 
 
+# Elements without an end tag.
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+VOID_ELEMENTS |= {"track", "wbr"}
+TEXT_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "content", "value", "label"}
+
+
+class _PageText(HTMLParser):
+    """Text and readable attribute values of a page, leaving out scripts, styles and whatever is
+    marked ``lang="de"`` (German data on purpose: titles of measures, names of ministries)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip: tuple[str, int] | None = None  # (tag, nesting) of the element being left out
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skip is not None:
+            if tag == self.skip[0]:
+                self.skip = (tag, self.skip[1] + 1)
+            return
+        german = dict(attrs).get("lang") == "de" and tag != "html"
+        if german and tag in VOID_ELEMENTS:
+            return
+        if german or tag in {"script", "style"}:
+            self.skip = (tag, 1)
+            return
+        self.parts += [value for name, value in attrs if name in TEXT_ATTRIBUTES and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip is not None and tag == self.skip[0]:
+            self.skip = (tag, self.skip[1] - 1) if self.skip[1] > 1 else None
+
+    def handle_data(self, data: str) -> None:
+        if self.skip is None:
+            self.parts.append(data)
+
+
 def page_text(content: str) -> str:
-    """The page's text and attribute values, unescaped, with runs of white space as one space
-    (scripts and styles left out)."""
-    content = re.sub(r"<(script|style)\b.*?</\1>", " ", content, flags=re.S | re.I)
-    return " ".join(html.unescape(content).split())
+    """The page's text and readable attribute values, with runs of white space as one space
+    (scripts, styles and German data marked ``lang="de"`` left out)."""
+    parser = _PageText()
+    parser.feed(content)
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())

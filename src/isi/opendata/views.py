@@ -170,6 +170,7 @@ class DatasetRow:
     title: str
     description: str
     downloads: list[tuple[str, str]]  # (label, URL)
+    lang: str = "de"  # of title and description: English or German (also on pages in other languages)
 
 
 @require_safe
@@ -187,6 +188,7 @@ def index(request: HttpRequest) -> HttpResponse:
                     (fmt.label, reverse(f"opendata:measures_{fmt.key}") + (f"?{query}" if query else ""))
                     for fmt in dcat.FORMATS
                 ],
+                lang="en" if english else "de",
             )
         )
     uri = license_uri()
