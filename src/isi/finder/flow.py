@@ -433,9 +433,17 @@ def answer_label(step: Step, value: str | list[str]) -> list[str]:
     return labels or [str(_("Nichts davon"))]
 
 
-def step_for_key(key: str) -> Step | None:
-    """The step that asks for an answer key (to link a missing answer back to its question)."""
-    return next((s for s in STEPS if key in s.keys), None)
+def step_for_key(key: str, state: Walk) -> Step | None:
+    """The step that asks for an answer key on this person's path (to link a missing answer back
+    to its question), or ``None`` when no step asked there sets it.
+
+    Several steps set the same key ("status": the Germans' "Herkunft", the residence paper, then
+    the kind of toleration or the purpose of the permit), each on its own path; later ones ask
+    more precisely. The last asked step that sets the key is the one whose answer left it open
+    (a "don't know", or a paper that says nothing about it). A step not on the path would only
+    redirect to the next question or to the check page.
+    """
+    return next((s for s in reversed(state.asked) if key in s.keys), None)
 
 
 def as_data(step: Step, page: PageAnswers, *, easy: bool = False) -> dict[str, Any]:

@@ -190,13 +190,16 @@ def finder_result(request: HttpRequest) -> HttpResponse:
     results = []
     for result in state.results:
         data = result_for_page(result, lang)
-        # Each missing answer as its question, a link back to it (in the page's language).
+        # Each missing answer as its question, a link back to the step that asks it on this
+        # person's path (in the page's language); two keys of one step give one link.
         links = []
+        linked: set[str] = set()
         for key, text in zip(result.missing, data["missing_questions"], strict=True):
-            step = step_for_key(key)
+            step = step_for_key(key, state)
             if step is None:
                 links.append({"text": text, "url": None})
-            else:
+            elif step.id not in linked:
+                linked.add(step.id)
                 links.append(
                     {
                         "text": str(step.question),
