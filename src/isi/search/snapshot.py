@@ -9,13 +9,32 @@ evaluator (isi.search.evaluate) counts and filters with array operations.
 
 Freshness: a snapshot belongs to a *token* read from the database on every search — the newest
 change record and the newest measure id (two primary-key lookups). Every service write records a
-change (isi.core.changes), so the next search in any process sees a new token and builds a new
-snapshot. Writes that bypass the services (`QuerySet.update()`, raw SQL, a deleted row) are seen
-after `ISI_SEARCH_SNAPSHOT_SECONDS` at the latest (0: build for every search; tests do). The
-selectors read the page's measures through `Measure.objects.public()` again, so a stale snapshot
-can show an old count for that long, never a measure that is no longer public.
+change (isi.core.changes), so the next search in any process sees a new token. The process then
+*patches* its snapshot (`patch`) instead of building it anew: the change records since the old
+token name the measures changed (`object_id` of records of type "measures.measure"), together
+with the measures whose id is above the old one; only their columns and their area and
+target-group links are read (by id), their rows are replaced, removed or inserted, and new
+values are appended to a column's `values` (nothing relies on their order). The places in the
+sort orders the process had read are kept for the other rows, whose order cannot have changed;
+each re-read row's place is found by a search among them that asks the database a few hundred
+rows at a time (its collation decides), or, for more rows, counted by one aggregate; the other
+rows take the free places in their order (cost against a full build: bench/snapshot_update.py).
+A patched snapshot equals a fresh build (tests/integration/test_snapshot_incremental.py). The
+process builds anew instead when a record names anything but a measure (a catalogue entry or a
+region can change every row's order or a region's Land; other kinds are not told apart), when
+more than a few percent of the rows changed, or when records or measures were deleted.
 
-Snapshots built inside a transaction are not kept: they may hold rows that are rolled back.
+A change record whose id was taken before the token's but that was not visible yet (a
+transaction that commits after a later one, PostgreSQL's sequences) is looked for again in the
+next patch, so the next write brings it in. Writes that bypass the services (`QuerySet.update()`,
+raw SQL, a deleted row) leave no record: a patch keeps the time of the last full build, and
+`ISI_SEARCH_SNAPSHOT_SECONDS` after it the next search builds anew (0: build for every search;
+tests do). The selectors read the page's measures through `Measure.objects.public()` again, so a
+stale snapshot can show an old count or order for that long, never a measure that is no longer
+public.
+
+Snapshots built or patched inside a transaction are not kept: they may hold rows that are rolled
+back.
 """
 
 from __future__ import annotations
@@ -29,7 +48,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, OrderBy, Q, Window
+from django.db.models import Count, F, OrderBy, Q, Window
 from django.db.models.functions import RowNumber
 
 from isi.catalog.models import Region
@@ -243,11 +262,11 @@ UNSEEN_WINDOW = 100
 PATCH_MAX_UNSEEN = 1000
 # The places of re-read rows in a cached sort order: up to SEARCH_MAX_IDS rows, each is found
 # among the kept rows (in their order) by a search that asks the database about SEARCH_FANOUT
-# of them at a time (two statements up to 160,000 rows); up to POSITIONS_MAX_IDS rows, one
-# aggregate counts the rows before each (a scan of the table); with more, the order is dropped
-# and read anew when a search asks for it.
+# of them at a time (three statements up to 270,000 rows, four up to 17 million); up to
+# POSITIONS_MAX_IDS rows, one aggregate counts the rows before each (a scan of the table); with
+# more, the order is dropped and read anew when a search asks for it.
 SEARCH_MAX_IDS = 8
-SEARCH_FANOUT = 400
+SEARCH_FANOUT = 64
 POSITIONS_MAX_IDS = 50
 
 
@@ -458,25 +477,35 @@ def _kept_before(public: Any, before: Q, kept: np.ndarray) -> int | None:
     """How many of `kept` (ids in the order) come before the row `before` describes: a search
     asking about SEARCH_FANOUT of them per statement. None if the answers are not a prefix of
     the order (the database's order of the kept rows is not the snapshot's any more)."""
+    # Compiled once; each step only lists other ids (integers this module read).
+    inner, params = (
+        public.filter(before)
+        .annotate(row_id=F("pk"))
+        .order_by()
+        .values_list("row_id")
+        .query.sql_with_params()
+    )
     lo, hi = 0, len(kept)
-    while lo < hi:
-        last = hi - lo <= SEARCH_FANOUT
-        if last:
-            probe = np.arange(lo, hi)
-        else:
-            probe = lo + (hi - lo) * np.arange(1, SEARCH_FANOUT + 1) // (SEARCH_FANOUT + 1)
-        asked = kept[probe].tolist()
-        hits = set(public.filter(pk__in=asked).filter(before).values_list("pk", flat=True))
-        flags = np.array([pk in hits for pk in asked], dtype=bool)
-        count = int(flags.sum())
-        if not flags[:count].all():
-            return None
-        if last:
-            return lo + count
-        lo, hi = (
-            (int(probe[count - 1]) + 1 if count else lo),
-            (int(probe[count]) if count < len(probe) else hi),
-        )
+    with connection.cursor() as cursor:
+        while lo < hi:
+            last = hi - lo <= SEARCH_FANOUT
+            if last:
+                probe = np.arange(lo, hi)
+            else:
+                probe = lo + (hi - lo) * np.arange(1, SEARCH_FANOUT + 1) // (SEARCH_FANOUT + 1)
+            asked = kept[probe].tolist()
+            cursor.execute(f"SELECT row_id FROM ({inner}) z WHERE row_id IN ({_id_list(asked)})", params)  # noqa: S608
+            hits = {pk for (pk,) in cursor.fetchall()}
+            flags = np.array([pk in hits for pk in asked], dtype=bool)
+            count = int(flags.sum())
+            if not flags[:count].all():
+                return None
+            if last:
+                return lo + count
+            lo, hi = (
+                (int(probe[count - 1]) + 1 if count else lo),
+                (int(probe[count]) if count < len(probe) else hi),
+            )
     return lo
 
 
