@@ -81,6 +81,34 @@ def measure_paths(rng: random.Random, count: int) -> list[str]:
     return [reverse("portal:measure", args=[pk]) for pk in sorted(chosen)]
 
 
+# Public search queries (single words, compounds, two words), some with facets; one without text.
+SEARCHES = [
+    "q=Sprachkurs",
+    "q=Beratung",
+    "q=Frauen",
+    "q=Integrationskurs",
+    "q=Jugendliche",
+    "q=Anerkennung",
+    "q=Kita",
+    "q=Migrationsberatung",
+    "q=Sprachkurs+Frauen",
+    "q=Beratung+Jugendliche",
+    "q=Ausbildung&level=bund",
+    "q=Beratung&status=running&sort=title",
+    "q=Schule&seite=2",
+    "level=land&area=sprache",
+    "",
+]
+
+
+def search_paths(rng: random.Random, count: int) -> list[str]:
+    """The public search page (/massnahmen/?…) for a sample of SEARCHES."""
+    from django.urls import reverse
+
+    base = reverse("portal:search")
+    return [f"{base}?{query}" if query else base for query in rng.sample(SEARCHES, min(count, len(SEARCHES)))]
+
+
 def clear_cache() -> None:
     from django.core.cache import cache
 
@@ -91,7 +119,11 @@ def clear_cache() -> None:
 PAGE_TYPES: dict[str, tuple[Callable[[random.Random, int], list[str]], Callable[[], None] | None]] = {
     "measure page (warm)": (measure_paths, None),
     "measure page (cold: cache cleared)": (measure_paths, clear_cache),
-    # "search page": (search_paths, None),   # other page types go here
+    # Warm: the facets-and-results fragment is kept per query (isi.portal.views.search); cold: a
+    # query not asked since the last write (the snapshot stays current; the search itself runs).
+    "search page (warm)": (search_paths, None),
+    "search page (cold: cache cleared)": (search_paths, clear_cache),
+    # other page types go here
 }
 
 
