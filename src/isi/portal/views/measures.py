@@ -150,7 +150,8 @@ class Related:
     title: str
 
     def get_kind_display(self) -> str:
-        return str(MeasureRelation.Kind(self.kind).label)
+        # As Model.get_FOO_display(): the label of a known kind, else the stored value.
+        return str(dict(MeasureRelation.Kind.choices).get(self.kind, self.kind))
 
 
 def related_measures(pk: int) -> tuple[list[Related], list[Related]]:
