@@ -18,12 +18,11 @@ from isi.core import middleware
 
 def _wsgi_get(path: str, *, script_name: str, address: str) -> tuple[str, str | None]:
     """A GET through Django's real WSGI handler, which sets the script prefix (the test client does not)."""
-    environ = RequestFactory(HTTP_HOST="localhost", REMOTE_ADDR=address)._base_environ(
-        PATH_INFO=path, SCRIPT_NAME=script_name, REQUEST_METHOD="GET"
-    )
+    environ = RequestFactory(HTTP_HOST="localhost", REMOTE_ADDR=address).get(path).environ
+    environ.update(PATH_INFO=path, SCRIPT_NAME=script_name)
     answer: list[tuple[str, str | None]] = []
 
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
         answer.append((status, dict(headers).get("Location")))
 
     try:
@@ -49,7 +48,12 @@ def test_the_admin_address_is_found_once_per_url_configuration(monkeypatch: pyte
     clear_url_caches()
     assert middleware.admin_prefix() == "/admin/"
     calls: list[str] = []
-    monkeypatch.setattr(middleware, "reverse", lambda *args, **kwargs: calls.append("reverse") or "/x/")
+
+    def reverse(*args: Any, **kwargs: Any) -> str:
+        calls.append("reverse")
+        return "/x/"
+
+    monkeypatch.setattr(middleware, "reverse", reverse)
     assert middleware.AdminAccessMiddleware.is_admin("/admin/accounts/")
     assert middleware.AdminAccessMiddleware.is_admin("/admin")
     assert not middleware.AdminAccessMiddleware.is_admin("/massnahmen/")

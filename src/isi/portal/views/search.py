@@ -190,9 +190,10 @@ def _cached(key: str | None) -> SafeString | None:
     except Exception:  # an unreachable cache server must not break the search
         log.warning("search page cache unavailable", exc_info=True)
         return None
-    if not isinstance(found, tuple) or len(found) != 2:
+    if not isinstance(found, tuple) or len(found) != 2 or not isinstance(found[0], str):
         return None
-    html, shown = found
+    html: str = found[0]
+    shown: tuple[int, ...] = found[1]
     if shown and public_measures().filter(pk__in=shown).count() != len(shown):
         return None  # a write past the services hid one of them: render afresh
     return mark_safe(html)  # noqa: S308 - our own rendering
