@@ -110,3 +110,18 @@ def test_catalogue_lists_the_feed_as_an_atom_distribution(
     assert feeds
     urls = {str(graph.value(d, DCAT.downloadURL)) for d in feeds}
     assert any(url.endswith("/daten/massnahmen.atom") for url in urls)
+
+
+def test_feed_and_catalogue_links_do_not_follow_the_readers_language(
+    client: Client, measures: dict[str, Measure]
+) -> None:
+    # Links in a feed or the DCAT catalogue are identifiers too: an English browser must not get
+    # /en/… addresses that a German one would not.
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    response = client.get("/daten/massnahmen.atom", **english)
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response
+    hrefs = [link.get("href", "") for link in root.iter(f"{ATOM}link")]
+    assert any("/massnahmen/" in href for href in hrefs)
+    assert not [href for href in hrefs if "/en/" in href]
+    catalogue = client.get("/daten/katalog.ttl", **english).content.decode()
+    assert "/massnahmen/" in catalogue and "/en/massnahmen/" not in catalogue

@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
-from django.urls import LocalePrefixPattern, URLResolver, get_resolver
+from django.urls import LocalePrefixPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import Resolver404
 from django.utils import translation
 
@@ -58,3 +58,13 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
                     language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def canonical_reverse(name: str, args: list[object] | None = None) -> str:
+    """A public page's address in German (no prefix), whatever the request's language.
+
+    For links that are identifiers as much as links (feeds, the DCAT catalogue): they must not
+    change with the language of whoever fetched them.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, args=args)

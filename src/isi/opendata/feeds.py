@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from isi.core.locale import canonical_reverse
 from isi.measures.models import Measure
 from isi.opendata.dcat import publisher_name
 from isi.search.filters import MeasureFilter
@@ -45,7 +46,7 @@ class MeasureFeed(Feed[Measure, MeasureFilter]):
 
     def link(self, obj: MeasureFilter) -> str:
         query = obj.querystring()
-        return reverse("portal:search") + (f"?{query}" if query else "")
+        return canonical_reverse("portal:search") + (f"?{query}" if query else "")
 
     def feed_url(self, obj: MeasureFilter) -> str:
         query = obj.querystring()
@@ -69,7 +70,7 @@ class MeasureFeed(Feed[Measure, MeasureFilter]):
         return item.summary or item.goals or ""
 
     def item_link(self, item: Measure) -> str:
-        return reverse("portal:measure", args=[item.pk])
+        return canonical_reverse("portal:measure", args=[item.pk])
 
     def item_guid(self, item: Measure) -> str:
         host = self.request.get_host().split(":")[0] or "isi"

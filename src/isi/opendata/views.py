@@ -23,6 +23,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from isi.core.locale import canonical_reverse
 from isi.opendata import dcat
 from isi.opendata.datasets import DatasetSpec, published_datasets
 from isi.opendata.exports import (
@@ -53,7 +54,7 @@ def public_base_url(request: HttpRequest) -> str:
 
 
 def _absolute(request: HttpRequest, name: str) -> str:
-    return public_base_url(request) + reverse(name)
+    return public_base_url(request) + canonical_reverse(name)
 
 
 def _catalog_urls(request: HttpRequest) -> dcat.CatalogUrls:
