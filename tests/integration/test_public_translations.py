@@ -251,3 +251,40 @@ def test_a_page_kept_in_german_is_not_served_in_another_language(
         assert german.get(path).status_code == 200
     for lang in ("ar", "uk"):
         assert untranslated_on(lang, pages) == {}, lang
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_finder_run_is_translated(lang: str) -> None:
+    """Every page of a run through the finder: the questions, the check page and the result."""
+    client = Client()
+    answers = {
+        "staatsangehoerigkeit": "third_country",
+        "dokument": "gestattung",
+        "herkunftsland": "SY",
+        "schule": "no",
+        "deutsch": "no",
+        "arbeit": ["sgb2"],
+        "deutsch-beruf": "yes",
+    }
+    problems: dict[str, list[str]] = {}
+    with missing_lookups(lang) as missing:
+        response = client.post(f"/{lang}/angebotsfinder/start/")
+        pages = {"start": client.get(response["Location"]).content.decode()}
+        for step, answer in answers.items():
+            response = client.post(f"/{lang}/angebotsfinder/frage/{step}/", {"antwort": answer}, follow=True)
+            pages[step] = response.content.decode()
+        pages["check"] = client.get(f"/{lang}/angebotsfinder/pruefen/").content.decode()
+        pages["result"] = client.get(f"/{lang}/angebotsfinder/ergebnis/").content.decode()
+    offer = "Integration course" if lang == "en" else catalog(lang)["Integrationskurs"]
+    assert offer in pages["result"], lang  # the run reached its result
+    if lang == "en":
+        missing &= defined_msgids()  # Django's own texts are English already
+    for name, html in pages.items():
+        assert f'<html lang="{lang}"' in html, (lang, name)
+        text = page_text(html)
+        german = [msgid for msgid in german_left_in(lang) if msgid in text]
+        if german:
+            problems[name] = german
+    missing = {msgid for msgid in missing if not msgid.startswith("§")}  # citations stay German
+    assert (sorted(missing - LANGUAGE_NAMES), problems) == ([], {}), lang
