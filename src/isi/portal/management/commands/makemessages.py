@@ -1,4 +1,4 @@
-"""`isi makemessages`: Django's makemessages, plus the texts that live in data, for every language.
+"""`isi makemessages`: Django's makemessages, plus the texts that live in data, in every language.
 
 Two additions to Django's command, so that `make messages` (and a plain `isi makemessages
 --no-obsolete`) keeps every translation the public pages need:
@@ -8,7 +8,8 @@ Two additions to Django's command, so that `make messages` (and a plain `isi mak
 * Texts the pages translate at run time but that no ``gettext`` call spells out – the finder's
   countries and the texts of the rule set in force (``isi/finder/data/eligibility.json``) – are
   added to the template (``django.pot``) before it is merged into the catalogues. Without them
-  ``--no-obsolete`` would throw their translations away.
+  ``--no-obsolete`` would throw their translations away. Their English comes with the data: an
+  empty or fuzzy English entry of a data text is filled from it.
 """
 
 from __future__ import annotations
