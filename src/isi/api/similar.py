@@ -5,6 +5,10 @@ catalogue links by key (target groups, areas, component, level, region code, own
 lists the best matches (``top``, at most 50) that the caller may see: public measures for
 anonymous callers, what ``isi.core.permissions.visible_measures`` allows for signed-in ones.
 Each item carries the combined score (0..1), the text part of it and the reasons.
+
+While a worker builds its similarity index for the first time and the build takes long (large
+databases), the answer is 503 with ``Retry-After`` (the estimated seconds left) instead of a
+request that waits most of a minute; the build runs in the background meanwhile.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ from ninja import Router, Schema
 from pydantic import Field, model_validator
 
 from isi.api.auth import caller_of
-from isi.api.errors import english
+from isi.api.errors import ApiError, english, tr
 from isi.api.measures import _by_keys, _one
 from isi.api.schemas import ErrorOut, InputSchema
 from isi.catalog.models import Area, Component, Level, Region, TargetGroup
-from isi.coordination.similar import MAX_TOP, similar_to_text
+from isi.coordination.similar import MAX_TOP, IndexNotReady, similar_to_text
 from isi.organisations.models import Organisation
 from isi.similarity import Reason
 
@@ -99,25 +103,41 @@ def _pk(obj: Any) -> int | None:
 
 @router.post(
     "/similar",
-    response={200: SimilarOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: SimilarOut, 422: ErrorOut, 429: ErrorOut, 503: ErrorOut},
     summary="Ähnliche Maßnahmen zu einem Entwurf",
 )
 def similar(request: HttpRequest, payload: SimilarIn) -> dict[str, Any]:
-    """The most similar existing measures the caller may see, best first, with reasons."""
+    """The most similar existing measures the caller may see, best first, with reasons.
+
+    503 with Retry-After while this server process prepares its similarity index (first use).
+    """
     caller = caller_of(request)
     title = " ".join(part for part in (payload.title.strip(), payload.text.strip()) if part)
-    results = similar_to_text(
-        title=title,
-        summary=payload.summary,
-        goals=payload.goals,
-        owner_id=_pk(_one(Organisation, payload.owner, "owner")),
-        area_ids=[a.pk for a in _by_keys(Area, payload.areas, "areas")],
-        target_group_ids=[g.pk for g in _by_keys(TargetGroup, payload.target_groups, "target_groups")],
-        component_id=_pk(_one(Component, payload.component, "component")),
-        level_id=_pk(_one(Level, payload.level, "level")),
-        region_id=_pk(_one(Region, payload.region, "region", attr="code")),
-        user=caller.user,
-        public_only=caller.user is None,
-        top=payload.top,
-    )
+    try:
+        results = similar_to_text(
+            title=title,
+            summary=payload.summary,
+            goals=payload.goals,
+            owner_id=_pk(_one(Organisation, payload.owner, "owner")),
+            area_ids=[a.pk for a in _by_keys(Area, payload.areas, "areas")],
+            target_group_ids=[g.pk for g in _by_keys(TargetGroup, payload.target_groups, "target_groups")],
+            component_id=_pk(_one(Component, payload.component, "component")),
+            level_id=_pk(_one(Level, payload.level, "level")),
+            region_id=_pk(_one(Region, payload.region, "region", attr="code")),
+            user=caller.user,
+            public_only=caller.user is None,
+            top=payload.top,
+            wait=False,  # a long first build runs in the background: 503 meanwhile
+        )
+    except IndexNotReady as exc:
+        raise ApiError(
+            503,
+            tr(
+                "Die Ähnlichkeitsprüfung wird vorbereitet. Bitte in etwa "
+                f"{exc.retry_after} Sekunden erneut versuchen (siehe Retry-After).",
+                f"The similarity check is being prepared. Please try again in about {exc.retry_after} "
+                "seconds (see Retry-After).",
+            ),
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from exc
     return {"items": [r.as_json(_label) for r in results]}

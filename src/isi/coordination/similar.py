@@ -13,6 +13,15 @@ without rebuilding:
   ``measures_changed`` refreshes them after the commit, so an edit is in the index before anyone
   asks.
 
+Cold start: at most one build from scratch runs in a process at a time (``_ensure_built``). It
+runs outside the lock, so queries of an existing index and refreshes never wait for it. A caller
+that may not wait (``wait=False``: the web requests) gets ``IndexNotReady`` with an estimate of
+the seconds left when the build is expected to take longer than ``BACKGROUND_BUILD_SECONDS``
+(estimated from the number of live measures): the build then runs in a daemon thread with its own
+database connection, a failure is logged and the next request starts it again. Small databases
+(tests, the demo) are built in the request, as before. Waiting callers (``isi similar``, tasks)
+wait for a build under way instead of starting a second one.
+
 Who sees what: the index holds every live measure; each query passes the ids the caller may
 see (``isi.core.permissions``): public measures for anonymous callers, plus the drafts a
 ministry may see; everything for roles that see everything. ``user=None`` is the trusted
@@ -21,6 +30,8 @@ internal caller (the ``isi similar`` command, background tasks): no restriction.
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
 import time
 from collections import defaultdict
@@ -29,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Count, Max, Q
 
 from isi.catalog.models import Area, Component, Level, Region, TargetGroup
@@ -55,6 +66,17 @@ BUILD_CHUNK = 2000
 # Between two full fingerprint checks (a scan of the measures) a cheap token is compared; a
 # write that leaves no change record is seen at the latest after this many seconds.
 FULL_CHECK_SECONDS = 2.0
+# A build from scratch, in seconds per live measure: 47 s for 100,000 through Django on a busy
+# 2-core machine (bench/README.md, "memory.py"), about 20 s on a quiet one; the busy figure, so
+# that a Retry-After is rather too long than too short.
+BUILD_SECONDS_PER_MEASURE = 47 / 100_000
+# A build expected to take longer (about 10,000 live measures and more) runs in the background
+# while web requests are answered "not ready yet"; a shorter one runs in the request.
+BACKGROUND_BUILD_SECONDS = 5.0
+# Retry-After once a build takes longer than its estimate.
+OVERDUE_RETRY_SECONDS = 5
+
+logger = logging.getLogger(__name__)
 
 FIELDS = (
     "id",
@@ -108,9 +130,34 @@ class SimilarResult:
         }
 
 
+class IndexNotReady(Exception):
+    """The index is being built in the background; ask again in about ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"similarity index not built yet, retry in about {retry_after} s")
+        self.retry_after = retry_after
+
+
+@dataclass
+class _Build:
+    """One build from scratch under way (in a request's thread or in the background)."""
+
+    generation: int
+    expected: float  # estimated seconds
+    background: bool
+    started: float = field(default_factory=time.monotonic)
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def retry_after(self) -> int:
+        left = self.expected - (time.monotonic() - self.started)
+        return math.ceil(left) if left >= 1 else OVERDUE_RETRY_SECONDS
+
+
 @dataclass
 class _Cache:
     index: SimilarityIndex | None = None
+    build: _Build | None = None  # changed under _build_lock
+    generation: int = 0  # counted up by reset_index: a build begun before installs nothing
     token: tuple[Any, ...] | None = None
     checked: float = 0.0  # time.monotonic() of the last full fingerprint check
     fingerprint: tuple[int, datetime | None] | None = None
@@ -120,6 +167,7 @@ class _Cache:
 
 _cache = _Cache()
 _lock = threading.RLock()
+_build_lock = threading.Lock()  # guards _cache.build; never held while building or querying
 
 
 # --- measures → documents -------------------------------------------------------------------
@@ -211,44 +259,165 @@ def _sync() -> SimilarityIndex:
     _cache.token, _cache.checked = token, now
     if index is not None and fingerprint == _cache.fingerprint:
         return index
-    started, mode = time.perf_counter(), "full" if index is None else "incremental"
     if index is None:
-        index = SimilarityIndex()
-        _cache.public_ids = set()
-        _apply(index, Measure.objects.all())
-    else:
-        changed = Measure.objects.all()
-        if _cache.seen is not None:
-            changed = changed.filter(updated_at__gte=_cache.seen)
-        for pk in changed.filter(archived_at__isnull=False).values_list("pk", flat=True):
+        # Only when the index was reset after _ensure_built: build it here, in the lock.
+        _full_build(_cache.generation)
+        if _cache.index is None:
+            raise RuntimeError("the similarity index was reset while it was built")
+        return _cache.index
+    started = time.perf_counter()
+    changed = Measure.objects.all()
+    if _cache.seen is not None:
+        changed = changed.filter(updated_at__gte=_cache.seen)
+    for pk in changed.filter(archived_at__isnull=False).values_list("pk", flat=True):
+        index.remove(pk)
+        _cache.public_ids.discard(pk)
+    _apply(index, changed)
+    live = Measure.objects.filter(archived_at__isnull=True)
+    if live.count() != len(index):
+        wanted = set(live.values_list("pk", flat=True))
+        for pk in set(index.ids()) - wanted:
             index.remove(pk)
             _cache.public_ids.discard(pk)
-        _apply(index, changed)
-        live = Measure.objects.filter(archived_at__isnull=True)
-        if live.count() != len(index):
-            wanted = set(live.values_list("pk", flat=True))
-            for pk in set(index.ids()) - wanted:
-                index.remove(pk)
-                _cache.public_ids.discard(pk)
-            missing = wanted - set(index.ids())
-            if missing:
-                _apply(index, Measure.objects.filter(pk__in=missing))
+        missing = wanted - set(index.ids())
+        if missing:
+            _apply(index, Measure.objects.filter(pk__in=missing))
     _cache.index = index
     _cache.fingerprint = fingerprint
     _cache.seen = fingerprint[1]
-    report_rebuild("similarity_index", mode, started)
+    report_rebuild("similarity_index", "incremental", started)
     return index
 
 
-def current_index() -> SimilarityIndex:
-    """The process-wide index of all live measures, current with the database."""
+def _full_build(generation: int) -> None:
+    """Build the index from scratch without holding the lock, then install it.
+
+    Token and fingerprint are read first: what changes during the build is picked up by the
+    next read's incremental update (rows with ``updated_at`` from the fingerprint's on).
+    """
+    started = time.perf_counter()
+    token, checked, fingerprint = _token(), time.monotonic(), _fingerprint()
+    index = SimilarityIndex()
+    public: set[int] = set()
+    for doc, is_public in _docs(Measure.objects.all()):
+        index.upsert(doc)
+        if is_public:
+            public.add(doc.id)
+    surfaces = index.surfaces()
+    if surfaces:
+        # One query materialises the weighted matrix and its columns here, not in the first request.
+        index.query(Doc(id=0, title=surfaces[0]), top=1)
+    with _lock:
+        if _cache.index is not None or _cache.generation != generation:
+            return  # reset meanwhile (tests): this build is stale
+        _cache.index = index
+        _cache.public_ids = public
+        _cache.token, _cache.checked = token, checked
+        _cache.fingerprint = fingerprint
+        _cache.seen = fingerprint[1]
+    report_rebuild("similarity_index", "full", started)
+
+
+def expected_build_seconds() -> float:
+    """The estimated seconds of a build from scratch, from the number of live measures."""
+    return Measure.objects.filter(archived_at__isnull=True).count() * BUILD_SECONDS_PER_MEASURE
+
+
+def _run_build(build: _Build) -> None:
+    """Run ``build`` in this thread. In the background a failure is logged (the next check
+    starts a new build) and the thread's own database connections are closed at the end."""
+    try:
+        _full_build(build.generation)
+    except Exception:
+        if not build.background:
+            raise
+        logger.exception("similarity index: the build in the background failed; the next check retries")
+    else:
+        if build.background:
+            logger.info(
+                "similarity index: built in the background in %.1f s (estimated %.0f s)",
+                time.monotonic() - build.started,
+                build.expected,
+            )
+    finally:
+        with _build_lock:
+            if _cache.build is build:
+                _cache.build = None
+        if build.background:
+            connections.close_all()
+        build.done.set()
+
+
+def _ensure_built(wait: bool) -> None:
+    """Make sure the index exists: at most one build from scratch per process at a time.
+
+    ``wait=False`` (web requests): a build expected to take longer than
+    ``BACKGROUND_BUILD_SECONDS`` starts in a background thread (or is already under way) and
+    ``IndexNotReady`` is raised at once. Otherwise the caller builds in its own thread, or waits
+    for the build under way; if that one failed, it tries itself.
+    """
+    while _cache.index is None:
+        mine = False
+        # Counted outside the lock (a query may hang while the database is away); a build
+        # started meanwhile by another thread wins and the count is not used.
+        expected = expected_build_seconds() if _cache.build is None else 0.0
+        with _build_lock:
+            if _cache.index is not None:
+                return
+            build = _cache.build
+            if build is None:
+                background = not wait and expected > BACKGROUND_BUILD_SECONDS
+                build = _cache.build = _Build(_cache.generation, expected, background)
+                if background:
+                    thread = threading.Thread(
+                        target=_run_build, args=(build,), name="similarity-build", daemon=True
+                    )
+                    try:
+                        thread.start()
+                    except BaseException:
+                        _cache.build = None
+                        raise
+                else:
+                    mine = True
+        if mine:
+            _run_build(build)
+            return
+        if build.background and not wait:
+            raise IndexNotReady(build.retry_after())
+        build.done.wait()
+
+
+def ensure_index(*, wait: bool = True) -> None:
+    """Make sure this process has built its index; ``wait=False``: ``IndexNotReady`` while a long
+    first build runs in the background (web requests: a page or an API answer meanwhile)."""
+    _ensure_built(wait)
+
+
+def wait_for_build(timeout: float | None = None) -> bool:
+    """Wait for the build under way, if any; False if it is still running after ``timeout`` s."""
+    build = _cache.build
+    return build is None or build.done.wait(timeout)
+
+
+def index_ready() -> bool:
+    """Whether this process has built its index (a read then answers without a build from scratch)."""
+    return _cache.index is not None
+
+
+def current_index(*, wait: bool = True) -> SimilarityIndex:
+    """The process-wide index of all live measures, current with the database.
+
+    ``wait=False``: raise ``IndexNotReady`` rather than wait for a long build (see ``_ensure_built``).
+    """
+    _ensure_built(wait)
     with _lock:
         return _sync()
 
 
 def reset_index() -> None:
-    """Forget the cached index (the next read builds it again)."""
+    """Forget the cached index (the next read builds it again; a build under way installs nothing)."""
     with _lock:
+        _cache.generation += 1
         _cache.index = None
         _cache.token = None
         _cache.checked = 0.0
@@ -336,11 +505,14 @@ def similar_to_text(
     top: int = 10,
     exclude_id: int | None = None,
     public_only: bool = False,
+    wait: bool = True,
 ) -> list[SimilarResult]:
     """The live measures most similar to a draft, best first, that the caller may see.
 
     ``user=None`` (and not ``public_only``): every live measure (internal callers).
+    ``wait=False`` (web requests): raise ``IndexNotReady`` while a long first build runs.
     """
+    _ensure_built(wait)
     doc = Doc(
         id=0,
         title=title,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from isi.catalog.models import Area, Phase, TargetGroup, Theme
 from isi.coordination.check import CLOSE_MATCH_THRESHOLD, SimilarMeasure, similar_measures
+from isi.coordination.similar import IndexNotReady, ensure_index
 from isi.core.access import forbidden, require_access
 from isi.core.audit import log_denied
 from isi.core.changes import history_of
@@ -243,7 +244,15 @@ def _ints(raws: list[str]) -> list[int]:
 
 
 def _similar_for(request: HttpRequest, title: str, summary: str, **kwargs: Any) -> list[SimilarMeasure]:
+    """The similar measures; ``IndexNotReady`` while this process's first long index build runs."""
+    ensure_index(wait=False)
     return similar_measures(title=title, summary=summary, user=request.user, **kwargs)
+
+
+def _preparing_text(seconds: int) -> str:
+    return _(
+        "Die Ähnlichkeitsprüfung wird vorbereitet …, bitte in etwa %(seconds)s Sekunden erneut versuchen."
+    ) % {"seconds": seconds}
 
 
 @keeps_drafts
@@ -256,19 +265,23 @@ def measure_create_view(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, "measure create")
     owners = ownable_organisations(request.user)
     similar: list[SimilarMeasure] = []
+    preparing: int | None = None  # seconds until the similarity check is ready (first long build)
     if request.method == "POST":
         # The whole draft counts: shared target groups, areas and component are reasons too.
-        similar = _similar_for(
-            request,
-            request.POST.get("title", ""),
-            request.POST.get("summary", ""),
-            goals=request.POST.get("goals", ""),
-            owner_id=_int_or_none(request.POST.get("owner", "")),
-            area_ids=_ints(request.POST.getlist("areas")),
-            target_group_ids=_ints(request.POST.getlist("target_groups")),
-            component_id=_int_or_none(request.POST.get("component", "")),
-            level_id=_int_or_none(request.POST.get("level", "")),
-        )
+        try:
+            similar = _similar_for(
+                request,
+                request.POST.get("title", ""),
+                request.POST.get("summary", ""),
+                goals=request.POST.get("goals", ""),
+                owner_id=_int_or_none(request.POST.get("owner", "")),
+                area_ids=_ints(request.POST.getlist("areas")),
+                target_group_ids=_ints(request.POST.getlist("target_groups")),
+                component_id=_int_or_none(request.POST.get("component", "")),
+                level_id=_int_or_none(request.POST.get("level", "")),
+            )
+        except IndexNotReady as exc:
+            preparing = exc.retry_after
         close = tuple(s.id for s in similar if s.is_close)
         if request.POST.get("action") == "similar":
             # "Ähnliche Maßnahmen prüfen" without JavaScript: show the matches, keep the input,
@@ -281,6 +294,13 @@ def measure_create_view(request: HttpRequest) -> HttpResponse:
             form = MeasureForm(initial=kept, owners=owners, is_new=True)
         else:
             form = MeasureForm(request.POST, owners=owners, similar_ids=close, is_new=True)
+            if preparing is not None:
+                # Rule 3 needs the check's answer: nothing is saved without it, the input stays.
+                form.add_error(
+                    None,
+                    f"{_preparing_text(preparing)} "
+                    + _("Gespeichert wird erst nach der Prüfung auf ähnliche Maßnahmen (Regel 3)."),
+                )
         if form.is_bound and form.is_valid():
             owner = form.cleaned_data["owner"]
             if not can_create_measure(request.user, owner):
@@ -308,7 +328,8 @@ def measure_create_view(request: HttpRequest) -> HttpResponse:
         "measure": None,
         "similar": similar,
         "threshold": CLOSE_MATCH_THRESHOLD,
-        "checked": request.method == "POST",
+        "checked": request.method == "POST" and preparing is None,
+        "preparing": preparing,
     }
     return render(request, "workspace/measure_form.html", context, status=200)
 
@@ -338,21 +359,28 @@ def similar_check(request: HttpRequest) -> HttpResponse:
     if check.is_valid():
         title = check.cleaned_data["title"]
         summary = check.cleaned_data["summary"]
-    similar = (
-        _similar_for(
-            request,
-            title,
-            summary,
-            goals=check.cleaned_data.get("goals", "") if check.is_valid() else "",
-            area_ids=_ints(request.GET.getlist("areas")),
-            target_group_ids=_ints(request.GET.getlist("target_groups")),
-            # The draft's ministry: its own similar measures are flagged as possible double entries.
-            owner_id=_draft_owner_id(request),
-        )
-        if (title or summary)
-        else []
-    )
-    context = {"similar": similar, "threshold": CLOSE_MATCH_THRESHOLD, "checked": bool(title or summary)}
+    similar: list[SimilarMeasure] = []
+    preparing: int | None = None  # seconds until the similarity check is ready (first long build)
+    if title or summary:
+        try:
+            similar = _similar_for(
+                request,
+                title,
+                summary,
+                goals=check.cleaned_data.get("goals", "") if check.is_valid() else "",
+                area_ids=_ints(request.GET.getlist("areas")),
+                target_group_ids=_ints(request.GET.getlist("target_groups")),
+                # The draft's ministry: its own similar measures are flagged as possible double entries.
+                owner_id=_draft_owner_id(request),
+            )
+        except IndexNotReady as exc:
+            preparing = exc.retry_after
+    context = {
+        "similar": similar,
+        "threshold": CLOSE_MATCH_THRESHOLD,
+        "checked": bool(title or summary) and preparing is None,
+        "preparing": preparing,
+    }
     template = "workspace/_similar.html" if _htmx(request) else "workspace/similar_page.html"
     return render(request, template, context)
 
