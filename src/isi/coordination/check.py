@@ -19,7 +19,7 @@ from typing import Any
 
 from isi.coordination.similar import CLOSE_MATCH_THRESHOLD, SimilarResult, similar_to_text
 from isi.search.text import STOPWORDS, stem, words
-from isi.similarity import Doc, SimilarityIndex
+from isi.similarity import Doc
 
 SimilarMeasure = SimilarResult
 MIN_WORD_CHARS = 3
@@ -65,6 +65,8 @@ def score_texts(query: str, candidates: Sequence[tuple[int, str]]) -> list[TextM
     """
     if not significant_words(query):
         return []
+    from isi.similarity.index import SimilarityIndex  # numpy and scipy: not at process start
+
     index = SimilarityIndex.build(Doc(id=cid, title=text) for cid, text in candidates)
     matches = index.query(Doc(id=-1, title=query), top=len(candidates))
     return [

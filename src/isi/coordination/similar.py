@@ -38,7 +38,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, transaction
 from django.db.models import Count, Max, Q
@@ -49,7 +49,11 @@ from isi.core.models import ChangeRecord
 from isi.core.permissions import SEES_EVERYTHING, is_admin, staff_user
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
-from isi.similarity import Doc, Pair, Reason, SimilarityIndex
+from isi.similarity import Doc, Pair, Reason
+
+if TYPE_CHECKING:
+    # numpy and scipy: imported by the first read of the index (_sync), not at process start.
+    from isi.similarity.index import SimilarityIndex
 
 # Score (0..1) from which a match counts as close: creating a measure anyway then needs a reason
 # (rule R3). Calibrated for the combined score of the engine (text, plus catalogue links when the
@@ -295,6 +299,8 @@ def _full_build(generation: int) -> None:
     Token and fingerprint are read first: what changes during the build is picked up by the
     next read's incremental update (rows with ``updated_at`` from the fingerprint's on).
     """
+    from isi.similarity.index import SimilarityIndex
+
     started = time.perf_counter()
     token, checked, fingerprint = _token(), time.monotonic(), _fingerprint()
     index = SimilarityIndex()

@@ -19,11 +19,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone, translation
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from isi.core.spreadsheets import spreadsheet_safe
 from isi.measures.export import measure_to_export
@@ -326,11 +321,18 @@ def iter_json(measures: Iterable[Measure], lands: dict[str, str], meta: dict[str
 
 def _xlsx_text(value: str) -> str:
     # Control characters are not allowed in the XML of a workbook; Excel keeps 32,767 per cell.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
     text = spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
     return text if len(text) <= XLSX_CELL_LIMIT else text[: XLSX_CELL_LIMIT - 1] + "…"
 
 
 def _xlsx_cell(sheet: Any, value: Cell, *, bold: bool = False) -> Any:
+    # openpyxl is imported on first use (~0.4 s at every process start otherwise); a repeated
+    # import is a dictionary lookup, small against writing the cell.
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+
     if isinstance(value, bool):
         value = "ja" if value else "nein"
     if isinstance(value, str):
@@ -354,6 +356,9 @@ def write_xlsx(
 
     openpyxl's write-only mode streams rows to temporary files, so memory stays flat.
     """
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
     labels = GermanLabels.load()
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Maßnahmen")

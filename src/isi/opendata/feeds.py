@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from isi.core.locale import canonical_reverse
 from isi.measures.models import Measure
-from isi.opendata.dcat import publisher_name
 from isi.search.filters import MeasureFilter
 from isi.search.selectors import filtered_public_measures
 
@@ -54,6 +53,8 @@ class MeasureFeed(Feed[Measure, MeasureFilter]):
 
     def author_name(self, obj: MeasureFilter) -> str:
         """The feed's author (RFC 4287 wants one when an entry has none): the open-data publisher."""
+        from isi.opendata.dcat import publisher_name  # rdflib: not at process start
+
         return publisher_name()
 
     def feed_guid(self, obj: MeasureFilter) -> str:

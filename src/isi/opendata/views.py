@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import (
@@ -24,7 +25,6 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from isi.core.locale import canonical_reverse
-from isi.opendata import dcat
 from isi.opendata.datasets import DatasetSpec, published_datasets
 from isi.opendata.exports import (
     XLSX_MEDIA_TYPE,
@@ -40,6 +40,9 @@ from isi.opendata.geocoding import land_names
 from isi.opendata.package import BY_NAME, datapackage, iter_table_csv
 from isi.search.filters import MeasureFilter
 from isi.search.selectors import filtered_public_measures
+
+if TYPE_CHECKING:
+    from isi.opendata import dcat
 
 CACHE_CONTROL = "public, max-age=300"
 XLSX_SPOOL_BYTES = 8 * 1024 * 1024  # larger workbooks go to a temporary file, not to memory
@@ -58,6 +61,8 @@ def _absolute(request: HttpRequest, name: str) -> str:
 
 
 def _catalog_urls(request: HttpRequest) -> dcat.CatalogUrls:
+    from isi.opendata import dcat  # rdflib: imported by the catalogue's own requests, not at start
+
     index = _absolute(request, "opendata:index")
     try:
         landing = _absolute(request, "portal:search")
@@ -153,12 +158,16 @@ def package_table(request: HttpRequest, name: str) -> HttpResponseBase:
 
 @require_safe
 def catalog_turtle(request: HttpRequest) -> HttpResponseBase:
+    from isi.opendata import dcat  # rdflib: imported by the catalogue's own requests, not at start
+
     graph = dcat.build_catalog(published_datasets(), _catalog_urls(request), generated_at=timezone.now())
     return _public_headers(HttpResponse(dcat.to_turtle(graph), content_type="text/turtle; charset=utf-8"))
 
 
 @require_safe
 def catalog_jsonld(request: HttpRequest) -> HttpResponseBase:
+    from isi.opendata import dcat  # rdflib: imported by the catalogue's own requests, not at start
+
     graph = dcat.build_catalog(published_datasets(), _catalog_urls(request), generated_at=timezone.now())
     return _public_headers(HttpResponse(dcat.to_jsonld(graph), content_type="application/ld+json"))
 
@@ -176,6 +185,8 @@ class DatasetRow:
 
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
+    from isi.opendata import dcat  # rdflib: imported by the catalogue's own requests, not at start
+
     english = (get_language() or "de").startswith("en")
     rows = []
     for spec in published_datasets():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from isi.core.numbers import format_percent
 from isi.reports.coverage import MIN_CLASSIFIED_SHARE, NONE, Gap, Matrix
@@ -138,6 +137,8 @@ def matrix_csv(matrix: Matrix, caption: str) -> bytes:
 
 
 def matrix_xlsx(matrix: Matrix, caption: str, column_title: str = "") -> bytes:
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

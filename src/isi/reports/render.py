@@ -7,8 +7,6 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from isi.core.spreadsheets import spreadsheet_safe
 from isi.reports.report_data import ReportData
@@ -37,6 +35,9 @@ def report_pdf(data: ReportData) -> bytes:
 
 def report_xlsx(data: ReportData, full_tables: dict[str, Table] | None = None) -> bytes:
     """One overview sheet, then one sheet per section; `full_tables` replace a section's first table."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+
     full_tables = full_tables or {}
     workbook = Workbook()
     overview = workbook.active

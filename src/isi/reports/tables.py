@@ -17,8 +17,6 @@ from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import override
-from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from isi.core.numbers import format_percent, rounded_share
 from isi.core.spreadsheets import spreadsheet_safe
@@ -117,6 +115,10 @@ def xlsx_value(value: Any, kind: Kind) -> Any:
 
 def write_table(sheet: Any, table: Table, start_row: int = 1, *, caption: bool = True) -> int:
     """Write caption (bold), header row (bold) and rows; returns the next free row."""
+    # openpyxl is imported on first use, not at every process start (~0.4 s).
+    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
     row_number = start_row
     if caption:
         sheet.cell(row=row_number, column=1, value=spreadsheet_safe(table.caption)).font = Font(

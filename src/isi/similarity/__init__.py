@@ -11,7 +11,23 @@ queries), ``allpairs`` (blocked all-pairs search), ``reasons`` (explanations), `
 weight, in one place), ``model`` (the value types).
 """
 
-from isi.similarity.index import SimilarityIndex
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from isi.similarity.model import Doc, Match, Pair, Reason
 
+if TYPE_CHECKING:
+    from isi.similarity.index import SimilarityIndex
+
 __all__ = ["Doc", "Match", "Pair", "Reason", "SimilarityIndex"]
+
+
+def __getattr__(name: str) -> Any:
+    """``SimilarityIndex`` on first use: numpy and scipy cost every process ~0.7 s to import,
+    and most (the CLI, web workers until the first similarity query) never need them."""
+    if name == "SimilarityIndex":
+        from isi.similarity.index import SimilarityIndex
+
+        return SimilarityIndex
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

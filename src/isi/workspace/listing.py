@@ -23,9 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 
 from isi.core.access import require_access
 from isi.core.spreadsheets import spreadsheet_safe
@@ -178,6 +175,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
             writer.writerow([spreadsheet_safe(cell) for cell in row])
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
+        from openpyxl import Workbook  # type: ignore[import-untyped]
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(_("Maßnahmen"))
         sheet.append([_cell(sheet, h, bold=True) for h in headers])
@@ -194,6 +193,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _cell(sheet: Any, value: str, *, bold: bool = False) -> Any:
+    # openpyxl is imported on first use, not at every process start (~0.4 s).
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
     cell = WriteOnlyCell(sheet, value=spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value)))
     cell.data_type = "s"
     if bold:

@@ -8,11 +8,6 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font, Protection  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
-
 from isi.core.spreadsheets import spreadsheet_safe
 from isi.imports.roundtrip.columns import (
     BOOL,
@@ -67,6 +62,8 @@ def _cell(value: Any) -> Any:
 def _protect_keys(sheet: Any, count: int, *, first_editable: int, last: int) -> None:
     """ID and version identify the row: visible but locked (sheet protection without password –
     a guard against slips; the server checks every row anyway). Filtering and sorting stay allowed."""
+    from openpyxl.styles import Protection  # type: ignore[import-untyped]
+
     for row in sheet.iter_rows(min_row=2, max_row=count + 1, min_col=first_editable, max_col=last):
         for cell in row:
             cell.protection = Protection(locked=False)
@@ -81,6 +78,12 @@ def _protect_keys(sheet: Any, count: int, *, first_editable: int, last: int) -> 
 
 def measures_workbook(measures: Iterable[Measure]) -> bytes:
     """The round-trip workbook for `measures` as XLSX bytes."""
+    # openpyxl is imported on first use, not at every process start (~0.4 s).
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+    from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+
     wb = Workbook()
     sheet = wb.active
     sheet.title = SHEET_MEASURES
@@ -232,6 +235,8 @@ def read_workbook(
     """Header and data rows (with their sheet row numbers) of "Maßnahmen" and "Erfolgskontrolle".
 
     Read-only (streaming) openpyxl; `deadline` (time.monotonic()) bounds the time spent."""
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False, keep_vba=False)
     except Exception as exc:  # openpyxl raises many kinds on broken files

@@ -11,12 +11,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-
 from isi.core.numbers import rounded_share
 from isi.core.spreadsheets import spreadsheet_safe
 from isi.monitoring.evaluation.overview import Coverage, EvaluationOverview
@@ -51,11 +45,18 @@ Value = str | int | float | date | None
 
 
 def _text(value: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
     text = spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value))
     return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…"
 
 
 def _cell(sheet: Any, value: Value, *, bold: bool = False) -> Any:
+    # openpyxl is imported on first use (~0.4 s at every process start otherwise); a repeated
+    # import is a dictionary lookup, small against writing the cell.
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=_text(value))
         cell.data_type = "s"  # never a formula, whatever the text
@@ -72,6 +73,8 @@ def _cell(sheet: Any, value: Value, *, bold: bool = False) -> Any:
 
 
 def _sheet(workbook: Any, title: str, headers: Sequence[str], widths: Sequence[int]) -> Any:
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
     sheet = workbook.create_sheet(title)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -126,6 +129,8 @@ def _truncation_notes(overview: EvaluationOverview) -> list[tuple[str, str]]:
 
 def write_overview(overview: EvaluationOverview, filters: Sequence[tuple[str, str]], target: Any) -> None:
     """Write the workbook to `target` (a binary file)."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
     workbook = Workbook(write_only=True)
     c = overview.coverage
     summary = _sheet(workbook, "Übersicht", ["Angabe", "Wert"], [42, 90])
