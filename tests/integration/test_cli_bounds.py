@@ -30,6 +30,10 @@ ISI = Path(sys.executable).parent / "isi"
 REPO_DIR = Path(__file__).resolve().parents[2]
 DEEP = b"[" * 100_000
 
+# Its own database (SQLite file or PostgreSQL server), whatever DATABASE_URL says: the same run in
+# either pass, so the PostgreSQL pass of `make test` leaves it out (marker `own_database`).
+pytestmark = pytest.mark.own_database
+
 
 def isi(
     *args: str, database: Path, stdin: bytes | None = None, debug: bool = False

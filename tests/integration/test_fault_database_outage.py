@@ -38,6 +38,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ISI = Path(sys.executable).with_name("isi")
+
+# Its own database (SQLite file or PostgreSQL server), whatever DATABASE_URL says: the same run in
+# either pass, so the PostgreSQL pass of `make test` leaves it out (marker `own_database`).
+pytestmark = pytest.mark.own_database
 PG_BIN = Path(os.environ.get("ISI_PG_BIN", "/usr/lib/postgresql/15/bin"))
 MEASURES = 4  # one writer per measure, so that no PATCH meets a 409
 

@@ -23,6 +23,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 ISI = Path(sys.executable).with_name("isi")
+
+# Its own database (SQLite file or PostgreSQL server), whatever DATABASE_URL says: the same run in
+# either pass, so the PostgreSQL pass of `make test` leaves it out (marker `own_database`).
+pytestmark = pytest.mark.own_database
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 
 
