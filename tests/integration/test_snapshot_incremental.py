@@ -141,9 +141,9 @@ def patch_always(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_patched_snapshot_equals_a_fresh_build(
     data: st.DataObject, catalogue: dict[str, list[Any]], patch_always: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # How the places of re-read rows are found: searched among the kept rows (in steps of 400
-    # rows, of 2 or binary: more than one step with a few rows), or counted by one aggregate.
-    searched, fanout = data.draw(st.sampled_from([(8, 400), (8, 2), (8, 1), (0, 400)]), label="places")
+    # The places of re-read rows: searched among the kept rows (in steps of 64 rows, of 2 or
+    # binary: more than one step with a few rows), or dropped and read anew.
+    searched, fanout = data.draw(st.sampled_from([(8, 64), (8, 2), (8, 1), (0, 64)]), label="places")
     monkeypatch.setattr(snapshot, "SEARCH_MAX_IDS", searched)
     monkeypatch.setattr(snapshot, "SEARCH_FANOUT", fanout)
     with transaction.atomic():
@@ -159,7 +159,8 @@ def test_a_patched_snapshot_equals_a_fresh_build(
             patched = snapshot.patch(current, now)
             assert patched is not None
             assert patched.built_at == current.built_at  # the bound for other writes stays
-            assert set(cached) <= set(patched._positions)  # one write: places counted, not dropped
+            if searched:
+                assert set(cached) <= set(patched._positions)  # a few rows: places found, not dropped
             assert_same(patched, snapshot.build(now))
             current = patched
         transaction.set_rollback(True)
