@@ -136,7 +136,7 @@ def patch_always(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(snapshot, "PATCH_MIN_IDS", 1000)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_patched_snapshot_equals_a_fresh_build(
     data: st.DataObject, catalogue: dict[str, list[Any]], patch_always: None, monkeypatch: pytest.MonkeyPatch
