@@ -2,15 +2,16 @@
 
 The fragment (``portal/_search_area.html``: facets, result list, pagination, downloads) is the
 same for every visitor — it is rendered without the request, so no context processor, user or
-CSRF token can reach it — and depends only on the filter, the page, the language and the data.
+CSRF token can reach it — and depends only on the filter, the page, the language (and the script
+prefix of its links) and the data.
 It is kept in Django's cache (``settings.CACHES``; a per-process LocMem cache by default) under
 those and the search snapshot's token (isi.search.snapshot.token: the newest change record and
 measure id), so every write through the services makes the next search render afresh, in every
 process. Writes that bypass the services (``QuerySet.update()``, raw SQL) are seen after
 ``ISI_SEARCH_SNAPSHOT_SECONDS`` at the latest, the snapshot's own bound (the cache timeout; 0, as
 in the tests, turns the cache off) — with the snapshot's promise kept: a kept fragment is used
-only while every measure it lists is still public (one query over its ids), so it may show an old
-count for that long, never a measure that is no longer public (rule 10). Fragments rendered
+only while every measure it lists is still public (one query over its ids), so it may be that
+old (counts, titles), but never lists a measure that is no longer public (rule 10). Fragments rendered
 inside a transaction are not kept (it may be rolled back).
 """
 
@@ -26,7 +27,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
@@ -174,10 +175,11 @@ def _cache_seconds() -> int:
 
 
 def _cache_key(measure_filter: MeasureFilter, page: int) -> str | None:
-    """The fragment's key: normalised filter, page, language and the data's token (None: no cache)."""
+    """The fragment's key: normalised filter, page, language, script prefix and the data's token
+    (None: no cache)."""
     if _cache_seconds() <= 0:
         return None
-    parts = repr((astuple(measure_filter), page, get_language(), snapshot.token()))
+    parts = repr((astuple(measure_filter), page, get_language(), get_script_prefix(), snapshot.token()))
     return "isi:search-area:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
