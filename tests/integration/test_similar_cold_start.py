@@ -11,7 +11,6 @@ its own connection and must see the committed measures.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -67,15 +66,22 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def slow_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each build reads its first measures 0.3 s late: long enough for requests to overlap it."""
+def slow_build(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """A gate: each build waits for it before reading the measures (``.set()`` lets it go on)."""
+    gate = threading.Event()
     real = glue._docs
 
-    def slow(queryset: Any) -> Iterator[Any]:
-        time.sleep(0.3)
+    def gated(queryset: Any) -> Iterator[Any]:
+        gate.wait(timeout=30)
         yield from real(queryset)
 
-    monkeypatch.setattr(glue, "_docs", slow)
+    monkeypatch.setattr(glue, "_docs", gated)
+    yield gate
+    gate.set()
+
+
+def release_later(gate: threading.Event, seconds: float = 0.5) -> None:
+    threading.Timer(seconds, gate.set).start()
 
 
 @pytest.fixture
@@ -119,8 +125,9 @@ def wait_until_built() -> None:
 
 
 def test_concurrent_first_checks_build_once(
-    measures: dict[str, Measure], builds: list[str], slow_build: None
+    measures: dict[str, Measure], builds: list[str], slow_build: threading.Event
 ) -> None:
+    release_later(slow_build)
     results = in_threads(3, lambda: [r.id for r in glue.similar_to_text(title="Sprachkurs für Eltern")])
     assert builds == ["full"]
     assert all(isinstance(r, list) for r in results), results
@@ -139,7 +146,7 @@ def test_small_database_answers_synchronously(measures: dict[str, Measure], buil
 
 
 def test_first_api_request_gets_503_then_the_synchronous_answer(
-    measures: dict[str, Measure], builds: list[str], large: None, slow_build: None
+    measures: dict[str, Measure], builds: list[str], large: None, slow_build: threading.Event
 ) -> None:
     first = post(DRAFT)
     assert first.status_code == 503
@@ -149,6 +156,7 @@ def test_first_api_request_gets_503_then_the_synchronous_answer(
     english = post(DRAFT, **{"Accept-Language": "en"})
     assert english.status_code == 503
     assert "being prepared" in english.json()["detail"]
+    slow_build.set()
     wait_until_built()
     second = post(DRAFT)
     assert second.status_code == 200
@@ -162,10 +170,11 @@ def test_first_api_request_gets_503_then_the_synchronous_answer(
 
 
 def test_concurrent_first_api_requests_start_one_build(
-    measures: dict[str, Measure], builds: list[str], large: None, slow_build: None
+    measures: dict[str, Measure], builds: list[str], large: None, slow_build: threading.Event
 ) -> None:
     answers = in_threads(4, lambda: post(DRAFT).status_code)
     assert answers == [503, 503, 503, 503]
+    slow_build.set()
     wait_until_built()
     assert builds == ["full"]
     assert post(DRAFT).status_code == 200
@@ -201,9 +210,10 @@ def test_a_failed_build_is_retried_and_never_a_500(
 
 
 def test_waiting_callers_wait_for_the_background_build(
-    measures: dict[str, Measure], builds: list[str], large: None, slow_build: None
+    measures: dict[str, Measure], builds: list[str], large: None, slow_build: threading.Event
 ) -> None:
     assert post(DRAFT).status_code == 503
+    release_later(slow_build)
     # `isi similar` and background tasks wait (wait=True) instead of building a second index.
     found = [r.id for r in glue.similar_to_text(title=DRAFT["title"])]
     assert measures["public"].pk in found
@@ -223,7 +233,7 @@ def staff_client() -> Client:
 
 
 def test_staff_check_shows_the_preparing_message(
-    measures: dict[str, Measure], large: None, slow_build: None
+    measures: dict[str, Measure], large: None, slow_build: threading.Event
 ) -> None:
     client = staff_client()
     url = reverse("workspace:similar_check")
@@ -232,8 +242,11 @@ def test_staff_check_shows_the_preparing_message(
     html = fragment.content.decode()
     assert "Die Ähnlichkeitsprüfung wird vorbereitet" in html
     assert "Keine ähnlichen Maßnahmen gefunden" not in html
+    assert 'hx-trigger="load delay:' in html  # the fragment asks again by itself
     page = client.get(url, {"title": "Sprachkurs für Eltern"})
     assert "Die Ähnlichkeitsprüfung wird vorbereitet" in page.content.decode()
+    assert "hx-trigger" not in page.content.decode().split('class="similar-results"')[1]
+    slow_build.set()
     wait_until_built()
     html = client.get(url, {"title": "Sprachkurs für Eltern"}, HTTP_HX_REQUEST="true").content.decode()
     assert "Berufssprachkurse für Eltern" in html

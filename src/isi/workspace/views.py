@@ -330,6 +330,7 @@ def measure_create_view(request: HttpRequest) -> HttpResponse:
         "threshold": CLOSE_MATCH_THRESHOLD,
         "checked": request.method == "POST" and preparing is None,
         "preparing": preparing,
+        "poll": True,  # with JavaScript the check asks again once the index should be ready
     }
     return render(request, "workspace/measure_form.html", context, status=200)
 
@@ -380,6 +381,7 @@ def similar_check(request: HttpRequest) -> HttpResponse:
         "threshold": CLOSE_MATCH_THRESHOLD,
         "checked": bool(title or summary) and preparing is None,
         "preparing": preparing,
+        "poll": _htmx(request),  # the fragment asks again once the index should be ready
     }
     template = "workspace/_similar.html" if _htmx(request) else "workspace/similar_page.html"
     return render(request, template, context)
