@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from isi.coordination.similar import CLOSE_MATCH_THRESHOLD, SimilarResult, similar_to_text
 from isi.search.text import STOPWORDS, stem, words
@@ -79,37 +79,36 @@ def score_texts(query: str, candidates: Sequence[tuple[int, str]]) -> list[TextM
     ]
 
 
+class Draft(TypedDict, total=False):
+    """The draft's texts and catalogue links, as ``similar_to_text`` takes them."""
+
+    title: Required[str]
+    summary: str
+    goals: str
+    owner_id: int | None
+    area_ids: Iterable[int]
+    target_group_ids: Iterable[int]
+    component_id: int | None
+    level_id: int | None
+
+
 def similar_measures(
     *,
-    title: str,
-    summary: str = "",
-    goals: str = "",
-    owner_id: int | None = None,
-    area_ids: Iterable[int] = (),
-    target_group_ids: Iterable[int] = (),
-    component_id: int | None = None,
-    level_id: int | None = None,
     exclude_id: int | None = None,
     visible: Any = None,
     user: Any = None,
     top: int = 5,
+    **draft: Unpack[Draft],
 ) -> list[SimilarMeasure]:
     """The most similar existing (not archived) measures, best first, with their reasons.
 
     Pass the ``user`` whose visibility applies (or, older style, ``visible``: a queryset of
     the measures the caller may see).
     """
-    if not f"{title} {summary} {goals}".strip():
+    if not f"{draft['title']} {draft.get('summary', '')} {draft.get('goals', '')}".strip():
         return []
     results = similar_to_text(
-        title=title,
-        summary=summary,
-        goals=goals,
-        owner_id=owner_id,
-        area_ids=area_ids,
-        target_group_ids=target_group_ids,
-        component_id=component_id,
-        level_id=level_id,
+        **draft,
         user=user,
         top=top if visible is None else top * 4,
         exclude_id=exclude_id,

@@ -79,8 +79,6 @@ def _message(
     round: ReportingRound, organisation: Organisation, kind: str, pending: int, today: date
 ) -> tuple[str, str]:
     deadline = round.deadline.strftime("%d.%m.%Y")
-    base = str(getattr(settings, "ISI_PUBLIC_BASE_URL", "") or "http://127.0.0.1:8000")
-    link = f"{base.rstrip('/')}{reverse('rounds:todo')}"
     if kind == RoundReminder.Kind.BEFORE:
         days = (round.deadline - today).days
         when = "morgen" if days == 1 else f"in {days} Tagen"
@@ -92,8 +90,7 @@ def _message(
     body = (
         f"Guten Tag,\n\n{intro}\n"
         f"Für {organisation.name} sind noch {pending} Maßnahme(n) weder bestätigt noch aktualisiert.\n\n"
-        f"Ihre Aufgaben: {link}\n\n"
-        "Diese Nachricht wurde vom Informationssystem Integration automatisch versandt.\n"
+        f"Ihre Aufgaben: {_link('rounds:todo')}\n\n{FOOTER}"
     )
     return subject, body
 
@@ -106,36 +103,15 @@ def send_reminders_for_round(round: ReportingRound, today: date | None = None) -
     kind = reminder_kind(round.deadline, today)
     if kind is None:
         return []
-    rows = (
-        round.items.filter(status=RoundItem.Status.PENDING, owner__isnull=False)
-        .values("owner_id")
-        .annotate(pending=Count("id"))
-        .filter(pending__gt=0)
-        .order_by("owner_id")
-    )
     sent: list[SentReminder] = []
-    for row in rows:
-        organisation = Organisation.objects.get(pk=row["owner_id"])
-        recipients = _recipients(organisation)
-        try:
-            with transaction.atomic():
-                # Claim the day first: a concurrent run hits the unique constraint and sends nothing.
-                RoundReminder.objects.create(
-                    round=round,
-                    organisation=organisation,
-                    sent_on=today,
-                    kind=kind,
-                    pending=row["pending"],
-                    recipients=recipients,
-                )
-                if recipients:
-                    subject, body = _message(round, organisation, kind, row["pending"], today)
-                    send_mail(subject, body, None, recipients)
-        except IntegrityError:
-            continue
-        if not recipients:
-            log.warning("round %s: no desk officer with e-mail for %s", round.pk, organisation.key)
-        sent.append(SentReminder(organisation.name, kind, row["pending"], tuple(recipients)))
+    for owner_id, pending in _pending_by_ministry(round).items():
+        organisation = Organisation.objects.get(pk=owner_id)
+        subject, body = _message(round, organisation, kind, pending, today)
+        found = _claim_and_send(
+            round, organisation, kind=kind, pending=pending, today=today, subject=subject, body=body
+        )
+        if found is not None:
+            sent.append(found)
     return sent
 
 
@@ -162,6 +138,7 @@ def _claim_and_send(
     recipients = _recipients(organisation)
     try:
         with transaction.atomic():
+            # Claim the day first: a concurrent run hits the unique constraint and sends nothing.
             RoundReminder.objects.create(
                 round=round,
                 organisation=organisation,
