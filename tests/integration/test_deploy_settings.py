@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
-ISI = Path(sys.executable).with_name("isi")
-
-
-def run_isi(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    # Only the variables a real deployment would have; test-run settings must not leak in.
-    skip = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ISI_") and k not in skip}
-    return subprocess.run(
-        [str(ISI), *args],
-        env={**clean, "DATABASE_URL": "sqlite:///:memory:", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from tests.integration.isi_process import run_isi
 
 
 def test_check_deploy_is_clean_for_production_settings() -> None:

@@ -9,10 +9,7 @@ message naming it. The settings that were documented but never read now reach th
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,12 +18,12 @@ from django.test import Client, override_settings
 from rdflib import Graph, URIRef
 
 from isi import settings as settings_module
+from tests.integration.isi_process import run_isi as isi
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 SETTINGS = ROOT / "src" / "isi" / "settings.py"
 SRC = ROOT / "src" / "isi"
-ISI = Path(sys.executable).with_name("isi")
 NAME = re.compile(r"`((?:ISI_[A-Z0-9_]+)|DATABASE_URL)`")
 READERS = {
     "env_str",
@@ -110,19 +107,6 @@ def test_every_isi_setting_the_code_uses_comes_from_settings() -> None:
 
 
 # --- read from the environment and validated at start-up --------------------------------------
-
-
-def isi(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    skip = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("ISI_") and k not in skip}
-    return subprocess.run(
-        [str(ISI), *args],
-        env={**clean, "DATABASE_URL": "sqlite:///:memory:", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_the_formerly_unread_settings_come_from_the_environment() -> None:
