@@ -292,3 +292,45 @@ def test_without_javascript_the_same_form_is_a_plain_post(live_server: LiveServe
         assert documents.count("POST") == 8  # the start and seven answers, each a full page load
     finally:
         context.close()
+
+
+def test_an_open_question_from_the_result_is_answered_in_change_mode(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """A person from outside the EU who did not know their residence paper: the result's link for
+    the open question leads to that question (issue #14: not to the Germans' "Herkunft"); the
+    answer opens the questions that now matter, then the check page comes, all swapped in."""
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    base = live_server.url
+    answers = dict(ANSWERS, dokument="unknown")
+    try:
+        start(page, base, "")
+        while match := STEP_PATH.match(path_of(page)):
+            choose_by_keyboard(page, match.group(1), answers[match.group(1)])
+            send_and_wait(page)
+        page.locator(".finder a.kern-btn--primary").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        link = page.get_by_role("link", name="Welches Aufenthaltspapier haben Sie?").first
+        link.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page).to_have_url(base + "/angebotsfinder/frage/dokument/?aendern=1")
+        page.evaluate(f"window.__isiMarker = '{MARKER}'")
+        choose_by_keyboard(page, "dokument", "gestattung")
+        send_and_wait(page)
+        expect(page).to_have_url(base + "/angebotsfinder/frage/herkunftsland/?aendern=1")
+        assert focused(page)["isHeading"] and focused(page)["h1"] == "Aus welchem Land kommen Sie?"
+        choose_by_keyboard(page, "herkunftsland", "AF")
+        send_and_wait(page)
+        # Not asked before (it did not matter without the paper), so asked now.
+        expect(page).to_have_url(base + "/angebotsfinder/frage/arbeit/?aendern=1")
+        assert focused(page)["isHeading"] and focused(page)["h1"] == "Was trifft auf Sie zu?"
+        choose_by_keyboard(page, "arbeit", "registered")
+        send_and_wait(page)
+        expect(page).to_have_url(base + "/angebotsfinder/pruefen/")
+        assert_same_document(page)
+        assert focused(page)["isHeading"] and focused(page)["h1"] == "Ihre Antworten prüfen"
+    finally:
+        context.close()
