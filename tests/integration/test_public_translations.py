@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.test import Client
 from django.utils import translation
+from django.utils.html import escape as html_escape
 
 from isi.catalog.models import Area, Level, TargetGroup, Theme
 from isi.measures.models import Measure, MeasureOrganisation
@@ -271,11 +272,16 @@ def test_a_finder_run_is_translated(lang: str) -> None:
     with missing_lookups(lang) as missing:
         response = client.post(f"/{lang}/angebotsfinder/start/")
         pages = {"start": client.get(response["Location"]).content.decode()}
+        pages["missing answer"] = client.post(
+            f"/{lang}/angebotsfinder/frage/staatsangehoerigkeit/"
+        ).content.decode()
         for step, answer in answers.items():
             response = client.post(f"/{lang}/angebotsfinder/frage/{step}/", {"antwort": answer}, follow=True)
             pages[step] = response.content.decode()
         pages["check"] = client.get(f"/{lang}/angebotsfinder/pruefen/").content.decode()
         pages["result"] = client.get(f"/{lang}/angebotsfinder/ergebnis/").content.decode()
+    error = "Bitte wählen Sie eine Antwort aus. Wenn Sie es nicht wissen, wählen Sie „Weiß ich nicht“."
+    assert html_escape(catalog(lang)[error]) in pages["missing answer"], lang
     offer = "Integration course" if lang == "en" else catalog(lang)["Integrationskurs"]
     assert offer in pages["result"], lang  # the run reached its result
     if lang == "en":
