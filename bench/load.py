@@ -25,7 +25,8 @@ deadline and a request cap):
 1. warm-up: the mix, not counted (every worker builds its search snapshot);
 2. floor: the clients GET /bench-floor/ for --seconds;
 3. mix: for --seconds, each client draws requests: search page with facets 35 %, measure page
-   30 %, API list (with q and a facet) 20 %, offer finder with answers 12 %, staff edit 3 %
+   30 %, API list (with q and a facet) 20 %, offer finder 12 % (walked like a person: start form,
+   one answer per POST, check page, result; one request of the walk per draw), staff edit 3 %
    (GET the measure with the token, then PATCH its summary with the version; every client edits
    its own measures, so a 409 is an error);
 4. search, ISI against Datasette over HTTP: one client, the same queries (full text + facets),
@@ -43,6 +44,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import socket
@@ -77,11 +79,12 @@ VACUUM_ANALYZE = (
     "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'isi.settings'); django.setup(); "
     "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
 )
-FINDER_QUERIES = (
-    "auswerten=1&nationality=eu&status=eu_free_movement",
-    "auswerten=1&nationality=third_country&status=asylum_good_prospects",
-    "auswerten=1",
-)
+# The finder's answers travel only by POST and stay in the session (issue #14), so a simulated
+# visitor walks it like a person: start form, one question per request (a random offered answer),
+# the check page, the result; then a new visit. Every request of the walk is one "finder" sample.
+FINDER_ANSWER = re.compile(r'name="antwort"[^>]*value="([^"]+)"')
+FINDER_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+FINDER_RESULT_LINK = '"/angebotsfinder/ergebnis/"'
 
 
 def log(message: str) -> None:
@@ -326,6 +329,7 @@ class Client:
         self.http = httpx.Client(base_url=work.base, timeout=60, follow_redirects=False)
         self.own = work.editable_ids[index::50] or work.editable_ids[:1]
         self.edits = 0
+        self.finder_next: tuple[str, str, dict[str, str] | None] | None = None
         self.kinds = [k for k, _ in MIX]
         self.weights = [work.edit_weight if k == "edit" else w for k, w in MIX]
 
@@ -361,9 +365,38 @@ class Client:
             params = [*search_params(rng, work), ("limit", "20")]
             return [self.timed(kind, lambda: self.http.get("/api/v1/measures", params=params))]
         if kind == "finder":
-            query = rng.choice(FINDER_QUERIES)
-            return [self.timed(kind, lambda: self.http.get(f"/angebotsfinder/?{query}"))]
+            return [self.finder_step()]
         return self.edit()
+
+    def finder_step(self) -> Sample:
+        """The next request of this visitor's walk through the finder (see FINDER_ANSWER)."""
+        method, url, data = self.finder_next or ("GET", "/angebotsfinder/", None)
+        page: list[httpx.Response] = []
+
+        def send() -> httpx.Response:
+            response = self.http.request(method, url, data=data)
+            page.append(response)
+            return response
+
+        sample = self.timed("finder", send, expect=302 if method == "POST" else 200)
+        self.finder_next = None  # a failed request starts a new visit
+        if not page or sample.status != 200:
+            return sample
+        response = page[0]
+        if method == "POST":
+            self.finder_next = ("GET", response.headers.get("location", "/angebotsfinder/"), None)
+            return sample
+        html = response.text
+        token = FINDER_CSRF.search(html)
+        answers = FINDER_ANSWER.findall(html)
+        if url == "/angebotsfinder/" and token:
+            self.finder_next = ("POST", "/angebotsfinder/start/", {"csrfmiddlewaretoken": token.group(1)})
+        elif answers and token:
+            answer = self.rng.choice(answers)
+            self.finder_next = ("POST", url, {"csrfmiddlewaretoken": token.group(1), "antwort": answer})
+        elif FINDER_RESULT_LINK in html and "/ergebnis/" not in url:
+            self.finder_next = ("GET", "/angebotsfinder/ergebnis/", None)
+        return sample
 
     def edit(self) -> list[Sample]:
         pk = self.own[self.edits % len(self.own)]

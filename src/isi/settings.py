@@ -326,6 +326,10 @@ LOGGING = {
         "isi": {"handlers": ["console"], "level": env_choice("ISI_LOG_LEVEL", "INFO", LOG_LEVELS)},
         "isi.audit": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "isi.requests": {"handlers": ["json_lines"], "level": "INFO", "propagate": False},
+        # Django sends a failed request's traceback to "django.request"; its default configuration
+        # writes it to the console only with DEBUG on (and mails ADMINS, which ISI has none of),
+        # so in production a 500 would leave no trace but the request line.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

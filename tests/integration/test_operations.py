@@ -6,6 +6,7 @@ here the same code paths run in-process.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -431,3 +432,22 @@ def test_jobs_of_dead_or_cut_off_workers_end_failed_with_a_reason() -> None:
         assert "Not retried automatically" in job.traceback
     alive.refresh_from_db()
     assert alive.status == "RUNNING"
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=ERROR_URLS, DEBUG=False)
+def test_a_500_leaves_its_traceback_in_the_server_log() -> None:
+    # With DEBUG off Django's default logging sends a failed request's traceback only to the
+    # ADMINS' mail (ISI has none): the operator would see the request line and nothing else.
+    logger = logging.getLogger("django.request")
+    streams = [h for h in logger.handlers if isinstance(h, logging.StreamHandler) and not h.filters]
+    assert streams, "django.request has no unfiltered console handler"
+    captured = io.StringIO()
+    previous = [handler.setStream(captured) for handler in streams]
+    try:
+        Client(raise_request_exception=False).get("/test-boom/")
+    finally:
+        for handler, stream in zip(streams, previous, strict=True):
+            handler.setStream(stream)
+    log = captured.getvalue()
+    assert "Traceback" in log and "/test-boom/" in log
