@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +50,9 @@ SEARCH_TERMS_PATH = DATA / "search_terms.json"
 WORD = re.compile(r"[^\W_]+")
 _S_ENDING = frozenset("bdfghklmnrt")
 _STEMMER = snowballstemmer.stemmer("german")
+# A Snowball stemmer keeps the word it works on in the instance: two threads of one worker (gunicorn
+# threads) stemming at once corrupt each other (IndexError, or a wrong stem that lru_cache keeps).
+_STEMMER_LOCK = threading.Lock()
 
 # Function words: dropped from a query when it has other words ("Sprachkurse für Frauen" →
 # sprachkur, frau) and from the similarity features.
@@ -75,7 +79,8 @@ _LINKING_S = ("ion", "ung", "heit", "keit", "schaft", "tat", "itat")
 def stem(word: str) -> str:
     """The normalised stem of one word (see the module docstring)."""
     lowered = unicodedata.normalize("NFC", word.lower())
-    stemmed: str = _STEMMER.stemWord(lowered)
+    with _STEMMER_LOCK:
+        stemmed: str = _STEMMER.stemWord(lowered)
     if len(stemmed) >= 4 and stemmed[-1] == "s" and stemmed[-2] in _S_ENDING:
         stemmed = stemmed[:-1]
     if not stemmed.isascii():
