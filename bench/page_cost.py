@@ -109,6 +109,35 @@ def search_paths(rng: random.Random, count: int) -> list[str]:
     return [f"{base}?{query}" if query else base for query in rng.sample(SEARCHES, min(count, len(SEARCHES)))]
 
 
+def static_paths(rng: random.Random, count: int) -> list[str]:
+    """Pages that are nearly only the shared layout (base.html, context processors, middleware):
+    the imprint and the privacy page in German, English and Arabic (right to left)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    paths = []
+    for language in ("de", "en", "ar"):
+        with translation.override(language):
+            paths += [reverse("portal:imprint"), reverse("portal:privacy")]
+    return paths
+
+
+# What bench/load.py's "finder" requests ask (its FINDER_QUERIES): the start page; old addresses
+# with answers in the query are not evaluated.
+FINDER_QUERIES = (
+    "auswerten=1&nationality=eu&status=eu_free_movement",
+    "auswerten=1&nationality=third_country&status=asylum_good_prospects",
+    "auswerten=1",
+)
+
+
+def finder_paths(rng: random.Random, count: int) -> list[str]:
+    """The offer finder as the load mix asks it (GET /angebotsfinder/?auswerten=1&…)."""
+    from django.urls import reverse
+
+    return [f"{reverse('portal:finder')}?{query}" for query in FINDER_QUERIES]
+
+
 def clear_cache() -> None:
     from django.core.cache import cache
 
@@ -123,6 +152,9 @@ PAGE_TYPES: dict[str, tuple[Callable[[random.Random, int], list[str]], Callable[
     # query not asked since the last write (the snapshot stays current; the search itself runs).
     "search page (warm)": (search_paths, None),
     "search page (cold: cache cleared)": (search_paths, clear_cache),
+    # The layout alone (a static page), and the finder request of bench/load.py's mix.
+    "static page (layout)": (static_paths, None),
+    "finder (load mix)": (finder_paths, None),
     # other page types go here
 }
 
