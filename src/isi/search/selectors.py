@@ -64,8 +64,8 @@ finds nothing.
 Count, page and facets (isi.search.evaluate): the database answers the text part only — the ids
 of all hits and, for the relevance order, the best-ranked ids — and everything else is computed
 on a per-process snapshot of the public measures as numpy arrays (isi.search.snapshot: facet
-columns, links to areas and target groups, each row's place in every sort order), rebuilt when
-the data changes. A facet is counted under every active filter except its own (disjunctive
+columns, links to areas and target groups, each row's place in every sort order), patched when
+measures change (rebuilt when other data changes). A facet is counted under every active filter except its own (disjunctive
 multi-select); phase and basic offer are summed from the theme and component counts, the Land
 from the regions. Orders: `relevance` (score, then id; without a query it is the NAP-I order),
 `title`, `-updated`, `nap_i` (phase, theme, number — measures without a NAP-I place last —,
@@ -92,9 +92,10 @@ What does not work (by design or not yet)
 - Relevance differs between the backends (bm25 over trigram phrases vs. title hits + ts_rank);
   each backend's order is stable and identical between page and queryset, not the same across.
 - Facet counts cost time linear in the number of hits (array operations, milliseconds at
-  100,000); ranking costs bm25 / ts_rank for every hit. The first search after a change
-  rebuilds the snapshot (about 0.25 s at 100,000 measures on SQLite, plus the first use of a
-  sort order); see bench/README.md.
+  100,000); ranking costs bm25 / ts_rank for every hit. The first search after a measure
+  change patches the snapshot (milliseconds; bench/snapshot_update.py); after other changes it
+  is rebuilt (about 0.25 s at 100,000 measures on SQLite, plus the first use of a sort order);
+  see bench/README.md.
 - The index is only as current as its writers keep it (see isi.search.indexing).
 """
 
