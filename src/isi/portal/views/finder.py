@@ -76,12 +76,12 @@ def _step_url(request: HttpRequest, step_id: str, *, change: bool = False) -> st
 
 def finder(request: HttpRequest) -> HttpResponse:
     """The start page. Old addresses with answers in the query are ignored, never evaluated."""
-    page, state = _walk(request)
-    context = {
-        "started": bool(page),
-        "start_url": _u(request, "finder_start"),
-        "continue_url": _step_url(request, state.next.id) if state.next else _u(request, "finder_check"),
-    }
+    page = _page_answers(request)
+    continue_url = ""
+    if page:  # only someone with answers is offered to go on (the rules are not evaluated otherwise)
+        state = walk(page, today=timezone.localdate())
+        continue_url = _step_url(request, state.next.id) if state.next else _u(request, "finder_check")
+    context = {"started": bool(page), "start_url": _u(request, "finder_start"), "continue_url": continue_url}
     return render(request, "portal/finder/start.html", context)
 
 
