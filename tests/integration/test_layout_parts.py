@@ -189,3 +189,12 @@ def test_kept_variants_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert template.render(Context({"n": n})) == f"<{n}>"
         assert 1 <= len(node.kept) <= 3
     assert template.render(Context({"n": 9})) == "<9>"
+
+
+def test_a_block_inside_a_part_is_refused() -> None:
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError, match="block"):
+        Engine.get_default().from_string(
+            '{% load layout_parts %}{% layoutpart "x" %}{% block title %}{% endblock %}{% endlayoutpart %}'
+        )

@@ -26,6 +26,7 @@ from django import template
 from django.core.signals import setting_changed
 from django.template.base import FilterExpression, Node, NodeList, Parser, Token
 from django.template.context import Context
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -48,6 +49,10 @@ setting_changed.connect(forget_all, dispatch_uid="isi.core.layout_parts.forget_a
 
 
 class LayoutPartNode(Node):
+    # ExtendsNode looks for blocks in the whole base template on every render
+    # (get_nodes_by_type); a part holds no blocks (checked when parsed), so it need not look inside.
+    child_nodelists = ()
+
     def __init__(self, name: str, vary: list[FilterExpression], nodelist: NodeList) -> None:
         self.name = name
         self.vary = vary
@@ -81,4 +86,6 @@ def layoutpart(parser: Parser, token: Token) -> LayoutPartNode:
         raise template.TemplateSyntaxError('{% layoutpart "name" [value …] %} needs a quoted name')
     nodelist = parser.parse(("endlayoutpart",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        raise template.TemplateSyntaxError("a {% block %} cannot be inside a {% layoutpart %}")
     return LayoutPartNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)
