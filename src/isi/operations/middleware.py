@@ -33,7 +33,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
-from django.utils.functional import empty
+from django.utils.functional import LazyObject, empty
 
 from isi.core import network
 from isi.core.outage import UNAVAILABLE, is_database_unavailable
@@ -127,7 +127,8 @@ def user_id(request: HttpRequest) -> int | None:
     lazy = request.__dict__.get("user")
     if lazy is None:
         return None
-    wrapped = lazy.__dict__.get("_wrapped", empty) if hasattr(lazy, "__dict__") else lazy
+    # AuthenticationMiddleware's lazy user, or the user itself once login() has replaced it.
+    wrapped = lazy.__dict__.get("_wrapped", empty) if isinstance(lazy, LazyObject) else lazy
     if wrapped is empty or not getattr(wrapped, "is_authenticated", False):
         return None
     return int(wrapped.pk)
