@@ -244,8 +244,8 @@ SECURE_CSP = {
 
 # Public portal and open data
 # Searches count and filter over a per-process snapshot of the public measures, patched when
-# measures change through the services (isi.search.snapshot); writes that bypass the services are seen after this many
-# seconds. 0: rebuilt for every search (tests).
+# measures change through the services (isi.search.snapshot); writes that bypass the services
+# are seen after this many seconds. 0: rebuilt for every search (tests).
 ISI_SEARCH_SNAPSHOT_SECONDS = 0 if TESTING else env_int("ISI_SEARCH_SNAPSHOT_SECONDS", 60, minimum=0)
 # The public part of a measure page is kept in CACHES, keyed by the measure's version and the
 # newest change record (isi.portal.views.measures); writes that bypass the services are seen after

@@ -65,11 +65,12 @@ Count, page and facets (isi.search.evaluate): the database answers the text part
 of all hits and, for the relevance order, the best-ranked ids — and everything else is computed
 on a per-process snapshot of the public measures as numpy arrays (isi.search.snapshot: facet
 columns, links to areas and target groups, each row's place in every sort order), patched when
-measures change (rebuilt when other data changes). A facet is counted under every active filter except its own (disjunctive
-multi-select); phase and basic offer are summed from the theme and component counts, the Land
-from the regions. Orders: `relevance` (score, then id; without a query it is the NAP-I order),
-`title`, `-updated`, `nap_i` (phase, theme, number — measures without a NAP-I place last —,
-title); the snapshot's places come from the ORM's own order (`engine.order_by_sort`).
+measures change (rebuilt when other data changes). A facet is counted under every active filter
+except its own (disjunctive multi-select); phase and basic offer are summed from the theme and
+component counts, the Land from the regions. Orders: `relevance` (score, then id; without a
+query it is the NAP-I order), `title`, `-updated`, `nap_i` (phase, theme, number — measures
+without a NAP-I place last —, title); the snapshot's places come from the ORM's own order
+(`engine.order_by_sort`).
 `filtered_public_measures` is `pk__in` the same selection as SQL (`engine.Statement.ids_sql`)
 plus the same order in the ORM, so the page, the downloads and the API agree (tested).
 
