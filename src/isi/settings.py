@@ -251,6 +251,17 @@ ISI_SEARCH_SNAPSHOT_SECONDS = 0 if TESTING else env_int("ISI_SEARCH_SNAPSHOT_SEC
 # newest change record (isi.portal.views.measures); writes that bypass the services are seen after
 # this many seconds. 0: rendered for every request (tests, except those of the cache).
 ISI_PAGE_CACHE_SECONDS = 0 if TESTING else env_int("ISI_PAGE_CACHE_SECONDS", 300, minimum=0)
+# Rendered parts of public pages (measure pages, search results) are kept per process in memory
+# (LocMem). An entry is 5–40 KB: 2,000 entries are at most about 80 MB per worker
+# (docs/operations.md, "Memory").
+ISI_PAGE_CACHE_ENTRIES = env_int("ISI_PAGE_CACHE_ENTRIES", 2000, minimum=1)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "isi-pages",
+        "OPTIONS": {"MAX_ENTRIES": ISI_PAGE_CACHE_ENTRIES, "CULL_FREQUENCY": 4},
+    }
+}
 ISI_PUBLIC_BASE_URL = env_url("ISI_PUBLIC_BASE_URL", "")  # e.g. https://isi.bund.de; empty: from request
 ISI_OPEN_DATA_LICENSE = env_url("ISI_OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
 # The DCAT-AP.de catalogue: publisher name (default: ISI_OPERATOR) and IRI (default: a #fragment of
