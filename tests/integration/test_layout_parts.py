@@ -198,3 +198,41 @@ def test_a_block_inside_a_part_is_refused() -> None:
         Engine.get_default().from_string(
             '{% load layout_parts %}{% layoutpart "x" %}{% block title %}{% endblock %}{% endlayoutpart %}'
         )
+
+
+# The loops base.html had before the context processor built these parts (isi.portal.context).
+ALTERNATES_LOOP = (
+    "{% for version in language_versions %}"
+    '<link rel="alternate" hreflang="{{ version.code }}" href="{{ version.url }}">\n'
+    '  {% if version.default %}<link rel="alternate" hreflang="x-default" href="{{ version.url }}">\n'
+    "  {% endif %}{% endfor %}"
+)
+LINKS_LOOP = (
+    "{% for version in language_versions %}{% if version.code != LANGUAGE_CODE %}\n"
+    '            <li><a href="{{ version.href }}" hreflang="{{ version.code }}" lang="{{ version.code }}"'
+    ' dir="{% if version.bidi %}rtl{% else %}ltr{% endif %}">{{ version.name }}</a></li>'
+    "{% endif %}{% endfor %}"
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/massnahmen/?q=Sprach<kurs>&level=bund",
+        "/en/impressum/",
+        "/ar/massnahmen/?q=%22x%22",
+        "/uk/angebotsfinder/",
+    ],
+)
+def test_language_links_equal_the_template_loops(client: Client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    context = response.context
+    versions = context["language_versions"]
+    assert len(versions) == 7
+    engine = Engine.get_default()
+    language = response.wsgi_request.LANGUAGE_CODE
+    loop_context = Context({"language_versions": versions, "LANGUAGE_CODE": language})
+    assert context["language_alternates"] == engine.from_string(ALTERNATES_LOOP).render(loop_context)
+    assert context["language_links"] == engine.from_string(LINKS_LOOP).render(loop_context)
+    assert context["language_links"].count("<li>") == 6
