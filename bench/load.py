@@ -184,7 +184,8 @@ def export_postgres_for_datasette(connection: Any, target: Path) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT m.id, m.title, m.summary, m.goals, lv.key, m.status, o.key, d.title, d.body
+            SELECT m.id, m.title, m.summary, m.goals, lv.key, m.status, o.key, d.title,
+                d.summary, d.body, d.orgs, d.keys
             FROM measures_measure m
             JOIN catalog_level lv ON lv.id = m.level_id
             JOIN organisations_organisation o ON o.id = m.owner_id
@@ -199,7 +200,8 @@ def export_postgres_for_datasette(connection: Any, target: Path) -> int:
         """
         CREATE TABLE catalog_level (id INTEGER PRIMARY KEY, key TEXT);
         CREATE TABLE organisations_organisation (id INTEGER PRIMARY KEY, key TEXT);
-        CREATE TABLE search_searchdocument (measure_id INTEGER PRIMARY KEY, title TEXT, body TEXT);
+        CREATE TABLE search_searchdocument (measure_id INTEGER PRIMARY KEY, title TEXT, summary TEXT,
+            body TEXT, orgs TEXT, keys TEXT);
         CREATE TABLE measures_measure (id INTEGER PRIMARY KEY, title TEXT, summary TEXT, goals TEXT,
             level_id INTEGER, status TEXT, owner_id INTEGER, publication TEXT, archived_at TEXT);
         """
@@ -213,7 +215,7 @@ def export_postgres_for_datasette(connection: Any, target: Path) -> int:
             "INSERT INTO measures_measure VALUES (?, ?, ?, ?, ?, ?, ?, 'released', NULL)",
             (row[0], row[1], row[2], row[3], level_id, row[5], owner_id),
         )
-        db.execute("INSERT INTO search_searchdocument VALUES (?, ?, ?)", (row[0], row[7], row[8]))
+        db.execute("INSERT INTO search_searchdocument VALUES (?, ?, ?, ?, ?, ?)", (row[0], *row[7:12]))
     db.executemany("INSERT INTO catalog_level VALUES (?, ?)", [(i, k) for k, i in levels.items()])
     db.executemany(
         "INSERT INTO organisations_organisation VALUES (?, ?)", [(i, k) for k, i in owners.items()]
