@@ -9,6 +9,8 @@ the person deletes them. Works without JavaScript: plain forms, redirects after 
 from __future__ import annotations
 
 import time
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -60,7 +62,31 @@ def _easy(request: HttpRequest) -> bool:
 
 def _walk(request: HttpRequest) -> tuple[dict[str, Any], Walk]:
     page = _page_answers(request)
-    return page, walk(page, today=timezone.localdate())
+    return page, _walk_for(page)
+
+
+# A person's walk is evaluated again and again with the same answers: the question page, its
+# POST (before the new answer) and, after it, the next question page, the check and the result
+# page. A Walk is immutable; a few hundred recent ones are kept (issue #13: half the evaluations).
+@lru_cache(maxsize=256)
+def _walk_of(answers: tuple[tuple[str, str | tuple[str, ...]], ...], today: date) -> Walk:
+    return walk(
+        {key: list(value) if isinstance(value, tuple) else value for key, value in answers}, today=today
+    )
+
+
+def _walk_for(page: dict[str, Any]) -> Walk:
+    """walk() of these page answers today (kept for the next request with the same answers)."""
+    today = timezone.localdate()
+    key: list[tuple[str, str | tuple[str, ...]]] = []
+    for step_id, value in page.items():
+        if isinstance(value, str):
+            key.append((step_id, value))
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            key.append((step_id, tuple(value)))
+        else:  # not what the steps store: walk() itself decides what counts
+            return walk(page, today=today)
+    return _walk_of(tuple(sorted(key)), today)
 
 
 def _u(request: HttpRequest, name: str, *args: Any) -> str:
@@ -79,7 +105,7 @@ def finder(request: HttpRequest) -> HttpResponse:
     page = _page_answers(request)
     continue_url = ""
     if page:  # only someone with answers is offered to go on (the rules are not evaluated otherwise)
-        state = walk(page, today=timezone.localdate())
+        state = _walk_for(page)
         continue_url = _step_url(request, state.next.id) if state.next else _u(request, "finder_check")
     context = {"started": bool(page), "start_url": _u(request, "finder_start"), "continue_url": continue_url}
     return render(request, "portal/finder/start.html", context)
@@ -90,7 +116,7 @@ def finder_start(request: HttpRequest) -> HttpResponse:
     """Start afresh: forget earlier answers, go to the first question (in Leichte Sprache if asked)."""
     request.session.pop(SESSION_KEY, None)
     _save(request, {}, easy=request.POST.get("leicht") == "1")
-    first = walk({}).next
+    first = _walk_for({}).next
     assert first is not None
     return redirect(_step_url(request, first.id))
 
@@ -128,7 +154,7 @@ def finder_step(request: HttpRequest, step_id: str) -> HttpResponseBase:
         else:
             page[step.id] = value
             _save(request, page)
-            state = walk(page, today=timezone.localdate())
+            state = _walk_for(page)
             if state.next is None:
                 return redirect(_u(request, "finder_check"))
             if change and state.next.id not in asked_ids:
