@@ -122,8 +122,9 @@ def static_paths(rng: random.Random, count: int) -> list[str]:
     return paths
 
 
-# What bench/load.py's "finder" requests ask (its FINDER_QUERIES): the start page; old addresses
-# with answers in the query are not evaluated.
+# The finder's start page as old addresses with answers in the query reach it (they are not
+# evaluated); bench/load.py now walks the finder like a person (start, one POST per question, check
+# page, result), which this per-path bench cannot do.
 FINDER_QUERIES = (
     "auswerten=1&nationality=eu&status=eu_free_movement",
     "auswerten=1&nationality=third_country&status=asylum_good_prospects",
@@ -132,7 +133,7 @@ FINDER_QUERIES = (
 
 
 def finder_paths(rng: random.Random, count: int) -> list[str]:
-    """The offer finder as the load mix asks it (GET /angebotsfinder/?auswerten=1&…)."""
+    """The offer finder's start page for a visitor without answers (GET /angebotsfinder/?auswerten=1&…)."""
     from django.urls import reverse
 
     return [f"{reverse('portal:finder')}?{query}" for query in FINDER_QUERIES]
@@ -152,9 +153,9 @@ PAGE_TYPES: dict[str, tuple[Callable[[random.Random, int], list[str]], Callable[
     # query not asked since the last write (the snapshot stays current; the search itself runs).
     "search page (warm)": (search_paths, None),
     "search page (cold: cache cleared)": (search_paths, clear_cache),
-    # The layout alone (a static page), and the finder request of bench/load.py's mix.
+    # The layout alone (a static page), and the finder's start page.
     "static page (layout)": (static_paths, None),
-    "finder (load mix)": (finder_paths, None),
+    "finder start page": (finder_paths, None),
     # other page types go here
 }
 
