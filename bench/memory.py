@@ -33,10 +33,7 @@ import argparse
 import gc
 import logging
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -45,13 +42,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from common import collect_static, generate, in_workdir, log
+
 MIB = 1024 * 1024
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def rss() -> int:
@@ -66,12 +59,6 @@ def rss() -> int:
 
 def mib(value: float) -> str:
     return f"{value / MIB:,.1f}"
-
-
-def run_isi(env: dict[str, str], *args: str) -> float:
-    started = time.perf_counter()
-    subprocess.run([PYTHON, "-m", "isi.cli", *args], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
 
 
 # --- sizes of what the structures hold ----------------------------------------------------------
@@ -181,14 +168,7 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, help="keep (and reuse) the SQLite database here")
     parser.add_argument("--reuse", action="store_true", help="PostgreSQL: use the database as it is")
     parser.add_argument("--workers", type=int, help="workers to multiply by (default: 2 × CPU cores)")
-    args = parser.parse_args()
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="isi-memory-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        return run(args, workdir)
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return in_workdir(parser.parse_args(), run, "isi-memory-")
 
 
 def prepare(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
@@ -212,16 +192,10 @@ def prepare(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
     env["DATABASE_URL"] = url
     if fresh:
         log(f"database: {url.split('@')[-1]}")
-        log(f"  migrate: {run_isi(env, 'migrate', '-v0'):.1f} s")
-        seconds = run_isi(
-            env, "generate", "--measures", str(args.measures), "--seed", str(args.seed), "--no-index"
-        )
-        log(f"  generate {args.measures:,} measures: {seconds:.1f} s")
-        log(f"  search_index --rebuild: {run_isi(env, 'search_index', '--rebuild'):.1f} s")
+        generate(env, args.measures, args.seed)
     else:
         log(f"database: reusing {url.split('@')[-1]}")
-    if not (workdir / "static" / "staticfiles.json").is_file():  # the hashed files a worker serves
-        log(f"  collectstatic: {run_isi(env, 'collectstatic', '--noinput', '-v0'):.1f} s")
+    collect_static(env, workdir / "static")
     return env
 
 

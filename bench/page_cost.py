@@ -27,27 +27,13 @@ import cProfile
 import os
 import pstats
 import random
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ISI = [str(ROOT / ".venv" / "bin" / "isi")]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def run_isi(env: dict[str, str], *args: str) -> float:
-    started = time.perf_counter()
-    subprocess.run([*ISI, *args, "--skip-checks"], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+from common import collect_static, generate, in_workdir, log
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -177,14 +163,7 @@ def main() -> int:
     )
     parser.add_argument("--isi-db", type=Path, help="use this ISI SQLite database (already indexed)")
     parser.add_argument("--workdir", type=Path, help="keep generated files here (default: temporary)")
-    args = parser.parse_args()
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="isi-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        return run(args, workdir)
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return in_workdir(parser.parse_args(), run, "isi-bench-")
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:
@@ -194,15 +173,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     if args.isi_db is None:
         isi_db.unlink(missing_ok=True)
         log(f"ISI database: {isi_db}")
-        log(f"  migrate: {run_isi(env, 'migrate', '-v0'):.1f} s")
-        seconds = run_isi(
-            env, "generate", "--measures", str(args.measures), "--seed", str(args.seed), "--no-index"
-        )
-        log(f"  generate {args.measures:,} measures: {seconds:.1f} s")
-        log(f"  search_index --rebuild: {run_isi(env, 'search_index', '--rebuild'):.1f} s")
-    if not (workdir / "static" / "staticfiles.json").exists():
-        # Production settings serve hashed static files: the pages need the manifest.
-        log(f"  collectstatic: {run_isi(env, 'collectstatic', '--noinput', '-v0'):.1f} s")
+        generate(env, args.measures, args.seed)
+    collect_static(env, workdir / "static")
 
     os.environ.update({"DATABASE_URL": env["DATABASE_URL"], "ISI_VAR_DIR": env["ISI_VAR_DIR"]})
     os.environ.pop("ISI_DEBUG", None)
