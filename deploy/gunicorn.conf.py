@@ -9,6 +9,7 @@ The numbers come from ISI's settings, which read and check the environment (READ
     ISI_WEB_THREADS   threads per process              default: 2
     ISI_WEB_TIMEOUT   seconds a request may take       default: 60 (also the graceful time-out)
     ISI_WEB_MAX_MEMORY_MB  resident MiB of a worker    default: 2048 (above: replaced; 0: never)
+    ISI_WEB_MAX_REQUESTS   requests before a worker is replaced  default: 100000 (0: never)
 
 `kill -HUP <master pid>` (`systemctl reload isi-web`) starts new workers with the new code and
 settings and lets the old ones finish their requests: a reload without a dropped request. The
@@ -40,15 +41,17 @@ timeout = int(settings.ISI_WEB_TIMEOUT)  # a worker silent for longer is killed 
 graceful_timeout = timeout  # on HUP/TERM: time for running requests to finish
 keepalive = 5  # behind nginx, which keeps its own connections to the clients
 
-# Replace each worker after about 5,000 requests (jitter: not all at once) so that memory a
-# worker accumulated is returned; replacement is graceful. Not more often: a new worker builds
-# its search snapshot again (post_worker_init, about 0.3 s at 100,000 measures on SQLite, 0.6 s
-# on PostgreSQL) and, on its first similarity check, its similarity index (several seconds at
-# 100,000), and a worker's memory does not grow with the requests it serves (bench/memory.py:
-# a few MiB over the first requests, then flat; the snapshot and the index are replaced, not
-# accumulated, when the data changes).
-max_requests = 5000
-max_requests_jitter = 500
+# Replace each worker after about ISI_WEB_MAX_REQUESTS requests (default 100,000; jitter: not
+# all at once) so that memory a worker accumulated is returned; replacement is graceful. Not
+# more often: a new worker starts with empty caches (the text matches of recent queries, the
+# measure pages and search results), builds its search snapshot again (post_worker_init, about
+# 1–2 s at 100,000 measures on PostgreSQL) and, on its first similarity check, its similarity
+# index (20–47 s at 100,000). bench/load.py found 5,000 far too few: 50 busy clients used them up
+# within a minute, and every worker then started cold at once. A worker's memory does not grow
+# with the requests it serves (bench/memory.py: a few MiB over the first requests, then flat),
+# and ISI_WEB_MAX_MEMORY_MB below bounds it whatever happens.
+max_requests = int(settings.ISI_WEB_MAX_REQUESTS)
+max_requests_jitter = max_requests // 10
 # And a worker that holds more than ISI_WEB_MAX_MEMORY_MB resident is replaced after the request
 # that took it there (post_request): a bound on each worker, whatever its requests were.
 MAX_MEMORY_BYTES = int(getattr(settings, "ISI_WEB_MAX_MEMORY_MB", 0)) * 1024 * 1024

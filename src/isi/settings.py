@@ -247,6 +247,12 @@ SECURE_CSP = {
 # measures change through the services (isi.search.snapshot); writes that bypass the services
 # are seen after this many seconds. 0: rebuilt for every search (tests).
 ISI_SEARCH_SNAPSHOT_SECONDS = 0 if TESTING else env_int("ISI_SEARCH_SNAPSHOT_SECONDS", 60, minimum=0)
+# The text part of recent queries is kept per process and updated by measure id after each
+# change (isi.search.textcache); matched anew after this many seconds, which also bounds how long
+# a write that bypasses the services stays unseen by the text match. 0: no cache (tests).
+ISI_SEARCH_TEXT_CACHE_SECONDS = 0 if TESTING else env_int("ISI_SEARCH_TEXT_CACHE_SECONDS", 300, minimum=0)
+# At most this many hit ids over all kept matches (16 bytes each: 2,000,000 ≈ 32 MiB per process).
+ISI_SEARCH_TEXT_CACHE_IDS = env_int("ISI_SEARCH_TEXT_CACHE_IDS", 2_000_000, minimum=0)
 # The public part of a measure page is kept in CACHES, keyed by the measure's version and the
 # newest change record (isi.portal.views.measures); writes that bypass the services are seen after
 # this many seconds. 0: rendered for every request (tests, except those of the cache).
@@ -289,6 +295,8 @@ ISI_WEB_TIMEOUT = env_int("ISI_WEB_TIMEOUT", 60, minimum=5, maximum=3600)
 # A worker whose resident memory exceeds this many MiB is replaced after the request it served
 # (docs/operations.md, "Memory"); 0: never.
 ISI_WEB_MAX_MEMORY_MB = env_int("ISI_WEB_MAX_MEMORY_MB", 2048, minimum=0, maximum=1024 * 1024)
+# Requests a worker serves before it is replaced (with 10 % jitter); 0: never.
+ISI_WEB_MAX_REQUESTS = env_int("ISI_WEB_MAX_REQUESTS", 100_000, minimum=0, maximum=10**9)
 # The Django admin (/admin/): off entirely, or reachable only from these networks (else 404).
 ISI_ADMIN_ENABLED = env_bool("ISI_ADMIN_ENABLED", True)
 ISI_ADMIN_ALLOWED_NETWORKS = env_networks("ISI_ADMIN_ALLOWED_NETWORKS", ["127.0.0.0/8", "::1/128"])

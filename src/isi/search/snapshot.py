@@ -40,6 +40,7 @@ back.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -70,6 +71,11 @@ COLUMNS = {
 PAIRS: dict[str, Any] = {"area": Measure.areas.through, "target_group": Measure.target_groups.through}
 PAIR_COLUMN = {"area": "area_id", "target_group": "targetgroup_id"}
 TEXT_COLUMNS = {"status"}
+
+
+_EPOCHS = itertools.count(1)
+# A snapshot's log of changed ids is cut (a new epoch begins) after this many patches.
+MAX_LOG = 5000
 
 
 def token() -> tuple[object, ...]:
@@ -151,6 +157,12 @@ class Snapshot:
     # how long writes that bypass the services can stay unseen).
     built_at: float = field(default_factory=time.monotonic)
     unseen: frozenset[int] = frozenset()  # change-record ids at or below the token, not visible yet
+    # What later caches of text matches (isi.search.textcache) need to follow this snapshot: an
+    # epoch that stays the same while every change since its start is known by measure id, and
+    # those ids, one array per patch (or timed rebuild) since then.
+    epoch: int = field(default_factory=lambda: next(_EPOCHS))
+    log: tuple[np.ndarray, ...] = ()
+    kept: bool = False  # the process keeps it (current()): only then may later caches follow it
     _positions: dict[str, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -279,7 +291,7 @@ def _token_ints(value: tuple[object, ...]) -> tuple[int, int] | None:
     return int(record or 0), int(measure or 0)  # type: ignore[call-overload]
 
 
-def _id_list(ids: Iterable[int]) -> str:
+def id_list(ids: Iterable[int]) -> str:
     """Integers as an SQL list (they are ids this module read: no parameter needed)."""
     return ",".join(str(int(pk)) for pk in ids) or "NULL"
 
@@ -311,7 +323,7 @@ def _changed_since(old: Snapshot, now: tuple[object, ...]) -> tuple[set[int], fr
     (old_record, old_measure), (new_record, new_measure) = before, after
     if new_record < old_record or new_measure < old_measure or new_record - old_record > PATCH_MAX_RECORDS:
         return None
-    again = f" OR id IN ({_id_list(sorted(old.unseen))})" if old.unseen else ""
+    again = f" OR id IN ({id_list(sorted(old.unseen))})" if old.unseen else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, object_type, object_id FROM {ChangeRecord._meta.db_table} "  # noqa: S608
@@ -366,7 +378,7 @@ def patch(old: Snapshot, now: tuple[object, ...]) -> Snapshot | None:
     if len(changed) > min(PATCH_MAX_IDS, max(PATCH_MIN_IDS, PATCH_MAX_SHARE * old.size)):
         return None
     listed = np.array(sorted(changed), dtype=np.int64)
-    new_ids, raw = _read_public(f" AND id IN ({_id_list(listed)})") if len(listed) else (listed, {})
+    new_ids, raw = _read_public(f" AND id IN ({id_list(listed)})") if len(listed) else (listed, {})
     keep = ~np.isin(old.ids, listed)
     kept_ids = old.ids[keep]
     at = np.searchsorted(kept_ids, new_ids)
@@ -380,12 +392,14 @@ def patch(old: Snapshot, now: tuple[object, ...]) -> Snapshot | None:
     new_rows = at + np.arange(len(new_ids))
     moved = np.full(old.size, -1, dtype=np.int64)
     moved[keep] = kept_rows
-    snapshot = Snapshot(now, ids, columns, {}, old.regions, built_at=old.built_at, unseen=unseen)
+    snapshot = Snapshot(
+        now, ids, columns, {}, old.regions, built_at=old.built_at, unseen=unseen, **_continued(old, listed)
+    )
     for param, pairs in old.pairs.items():
         rows = moved[pairs.rows]
         alive = rows >= 0
         measure_ids, raw_values = (
-            _read_pairs(param, f" WHERE measure_id IN ({_id_list(listed)})")
+            _read_pairs(param, f" WHERE measure_id IN ({id_list(listed)})")
             if len(listed)
             else (listed, listed)
         )
@@ -406,6 +420,13 @@ def patch(old: Snapshot, now: tuple[object, ...]) -> Snapshot | None:
         if patched is not None:
             snapshot._positions[sort] = patched
     return snapshot
+
+
+def _continued(old: Snapshot, changed: np.ndarray) -> dict[str, Any]:
+    """The epoch and log of a snapshot that follows `old` with these measures changed."""
+    if len(old.log) >= MAX_LOG:
+        return {}
+    return {"epoch": old.epoch, "log": (*old.log, changed)}
 
 
 def _patched_positions(
@@ -497,7 +518,7 @@ def _kept_before(public: Any, before: Q, kept: np.ndarray) -> int | None:
             else:
                 probe = lo + (hi - lo) * np.arange(1, SEARCH_FANOUT + 1) // (SEARCH_FANOUT + 1)
             asked = kept[probe].tolist()
-            cursor.execute(f"SELECT row_id FROM ({inner}) z WHERE row_id IN ({_id_list(asked)})", params)  # noqa: S608
+            cursor.execute(f"SELECT row_id FROM ({inner}) z WHERE row_id IN ({id_list(asked)})", params)  # noqa: S608
             hits = {pk for (pk,) in cursor.fetchall()}
             flags = np.array([pk in hits for pk in asked], dtype=bool)
             count = int(flags.sum())
@@ -559,7 +580,16 @@ def current() -> Snapshot:
     if snapshot is None:
         with timed_rebuild("search_snapshot"):
             snapshot = build(now)
+        if found is not None and not fresh and keepable():
+            # Built anew only because it was due: if the changes since are all known by measure,
+            # the text matches cached for the old snapshot can still follow this one.
+            delta = _changed_since(found, now)
+            if delta is not None:
+                continued = _continued(found, np.array(sorted(delta[0]), dtype=np.int64))
+                snapshot.epoch = continued.get("epoch", snapshot.epoch)
+                snapshot.log = continued.get("log", ())
     if seconds > 0 and keepable():
+        snapshot.kept = True
         with _lock:
             _kept[key] = snapshot
     return snapshot
