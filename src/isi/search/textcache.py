@@ -63,17 +63,14 @@ def _score_text() -> str:
 
 
 def _ranked_rows(sql: str, params: tuple[Any, ...], where: str = "") -> tuple[np.ndarray, np.ndarray]:
-    """(ids, scores) of the plan's hits, best first, as two aggregates over one ordered scan."""
-    ordered = f"SELECT id, score FROM ({sql}) h{where} ORDER BY score DESC, id"
-    query = (
-        f"SELECT {snapshots.concat('CAST(id AS TEXT)')}, {snapshots.concat(_score_text())} FROM ({ordered}) o"
-    )
-    if connection.vendor == "postgresql":
-        # string_agg keeps the order of its input only when told.
-        query = (
-            "SELECT string_agg(CAST(id AS TEXT), ',' ORDER BY score DESC, id), "
-            f"string_agg({_score_text()}, ',' ORDER BY score DESC, id) FROM ({sql}) h{where}"
-        )
+    """(ids, scores) of the plan's hits, best first (score descending, then id).
+
+    Two unordered aggregates over one scan, ranked here: an ordered aggregate made PostgreSQL
+    sort every hit with its score expression, twice the time (100,000 measures, a query with
+    47,000 hits: 440 ms against 235 ms; numpy's sort of the result takes a few).
+    """
+    ids_agg, scores_agg = snapshots.concat("CAST(id AS TEXT)"), snapshots.concat(_score_text())
+    query = f"SELECT {ids_agg}, {scores_agg} FROM ({sql}) h{where}"
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
@@ -86,7 +83,8 @@ def _ranked_rows(sql: str, params: tuple[Any, ...], where: str = "") -> tuple[np
     ids_text, scores_text = row if row else (None, None)
     ids = snapshots.ints(ids_text)
     scores = np.fromstring(scores_text or "", dtype=np.float64, sep=",")
-    return ids, scores
+    order = np.lexsort((ids, -scores))
+    return ids[order], scores[order]
 
 
 def full(plan: TextPlan, snap: snapshots.Snapshot) -> Match:
