@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.integration.log_fixtures import Lines, collected
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO_DIR.parent / "shared" / "seeds"
@@ -45,3 +48,10 @@ def german_by_default() -> None:
     from django.utils import translation
 
     translation.activate("de")
+
+
+@pytest.fixture
+def request_log() -> Iterator[Lines]:
+    """The lines of the request log (`isi.requests`) written while the test runs."""
+    with collected() as lines:
+        yield lines

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -21,29 +20,10 @@ from django.utils import timezone
 
 from isi.operations import health, views
 from isi.operations.models import SecurityEvent, WorkerHeartbeat
+from tests.integration.log_fixtures import Lines
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ERROR_URLS = "tests.integration.operations_urls"
-
-
-class Lines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-
-@pytest.fixture
-def request_log() -> Iterator[Lines]:
-    handler = Lines()
-    logger = logging.getLogger("isi.requests")
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
 
 
 def no_queries(*args: Any) -> Any:

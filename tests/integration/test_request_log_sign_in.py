@@ -4,35 +4,15 @@ replaces the lazy user with the user itself, and the log line must still find it
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from tests.integration.log_fixtures import Lines
+
 pytestmark = pytest.mark.django_db
-
-
-class Lines(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
-
-
-@pytest.fixture
-def request_log() -> Iterator[Lines]:
-    handler = Lines()
-    logger = logging.getLogger("isi.requests")
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
 
 
 def test_the_sign_in_request_is_logged_with_the_user(request_log: Lines) -> None:
