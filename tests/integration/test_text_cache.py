@@ -182,3 +182,26 @@ def test_no_cache_inside_a_transaction(cached: list[str], monkeypatch: pytest.Mo
     search_public_measures(MeasureFilter(q="Beratung"))
     assert cached == []
     assert not textcache._kept.matches
+
+
+def test_many_changes_since_a_match_match_anew(
+    cached: list[str], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(textcache, "MAX_UPDATE_IDS", 1)
+    rng = random.Random(11)
+    areas = list(Area.objects.all()[:4])
+    first = _measure(rng, areas)
+    # Every word in the vocabulary from the start: on PostgreSQL a new word can change the plan.
+    measure_change(measure_id=first.pk, expected_version=first.version, changes={"summary": " ".join(WORDS)})
+    search_public_measures(MeasureFilter(q="Beratung"))
+    _measure(rng, areas)
+    search_public_measures(MeasureFilter(q="Beratung"))  # one changed measure: updated
+    _measure(rng, areas)
+    _measure(rng, areas)
+    before = len(cached)
+    found = search_public_measures(MeasureFilter(q="Beratung"))  # two: matched anew
+    assert cached[:before] == ["full", "updated"] and cached[before:] == ["full"]
+    settings.ISI_SEARCH_TEXT_CACHE_SECONDS = 0
+    assert [m.pk for m in search_public_measures(MeasureFilter(q="Beratung")).items] == [
+        m.pk for m in found.items
+    ]

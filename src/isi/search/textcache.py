@@ -38,6 +38,7 @@ from isi.search import snapshot as snapshots
 from isi.search.engine import TextPlan
 
 WORK_MEM = "64MB"  # PostgreSQL: the sort of all hits stays in memory
+MAX_UPDATE_IDS = 1000  # more changed measures since a match than this: match anew
 
 Key = tuple[Any, ...]
 
@@ -156,6 +157,8 @@ def lookup(plan: TextPlan, snap: snapshots.Snapshot) -> Match | None:
         found = None  # another epoch, or too old
     if found is not None and found.seen >= len(snap.log):
         return found  # as new as the snapshot (or newer: another thread saw a later one)
+    if found is not None and sum(len(ids) for ids in snap.log[found.seen :]) > MAX_UPDATE_IDS:
+        found = None  # so many changes that matching anew costs about the same
     match = updated(found, plan, snap) if found is not None else full(plan, snap)
     _kept.put(key, match, limit)
     return match
