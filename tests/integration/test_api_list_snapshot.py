@@ -1,7 +1,7 @@
 """GET /measures from the search snapshot: the same list as the SQL search, the text matched once.
 
 Anonymous callers are answered by the search page's evaluator (isi.search.evaluate via
-``public_measures_slice``); the result must equal ``filtered_public_measures`` (the SQL twin) in
+``public_page_ids``); the result must equal ``filtered_public_measures`` (the SQL twin) in
 ids, order and count for every filter, sort and offset. Last-Modified must move whenever any
 measure of the list changes, also one that is not on the page and one that leaves the list.
 """

@@ -19,7 +19,7 @@ from isi.organisations.models import Organisation
 from isi.search import snapshot, textcache
 from isi.search.filters import MeasureFilter
 from isi.search.indexing import reindex_measures
-from isi.search.selectors import public_measures_slice, search_public_measures
+from isi.search.selectors import public_page_ids, search_public_measures
 
 pytestmark = pytest.mark.django_db
 
@@ -83,8 +83,8 @@ def _answers(settings: Any, *, cache: bool) -> list[Any]:
             answers.append((q, sort, page.count, [m.pk for m in page.items], facets))
         narrowed = search_public_measures(MeasureFilter(q=q, levels=("bund",)), page_size=50)
         answers.append((q, "level", sorted(m.pk for m in narrowed.items)))
-        items, total = public_measures_slice(MeasureFilter(q=q, sort="title"), offset=1, limit=2)
-        answers.append((q, "api", total, [m.pk for m in items]))
+        listed = public_page_ids(MeasureFilter(q=q, sort="title"), offset=1, limit=2)
+        answers.append((q, "api", listed.count, listed.page_ids))
     settings.ISI_SEARCH_TEXT_CACHE_SECONDS = 300
     return answers
 

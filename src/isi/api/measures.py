@@ -4,9 +4,10 @@ Who sees and changes what is decided by ``isi.core.permissions`` alone:
 
 - The list for anonymous callers is exactly the public search: same filters, same text search,
   same order, answered like the search page by the in-memory snapshot evaluator
-  (``isi.search.selectors.public_measures_slice``, ``isi.search.evaluate``): the database matches
-  the text once and returns the hit ids, count and page come from the snapshot, and only the
-  page's measures are read. The count follows the snapshot's freshness (at once after a write
+  (``isi.search.selectors.public_page_ids``, ``isi.search.evaluate``): the database matches
+  the text once (or not at all: isi.search.textcache), count and page come from the snapshot,
+  and only the page's measures are read – their items kept per process (``public_items``).
+  The count follows the snapshot's freshness (at once after a write
   through the services; after ``ISI_SEARCH_SNAPSHOT_SECONDS`` at the latest for writes that
   bypass them); the items are read through ``Measure.objects.public()`` again, so a measure
   that is no longer public is never listed.
@@ -61,10 +62,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Q, Window
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
+from django.utils.translation import get_language
 from ninja import Query, Router, Status
 
 from isi.accounts.models import User
@@ -102,7 +105,7 @@ from isi.measures.services import (
 from isi.organisations.models import Organisation
 from isi.search import snapshot as snapshots
 from isi.search.filters import FACET_PARAMS, MeasureFilter
-from isi.search.selectors import filtered_public_measures, public_measures_slice
+from isi.search.selectors import filtered_public_measures, public_page_ids
 
 router = Router(tags=["Maßnahmen"])
 
@@ -324,15 +327,55 @@ def clear_list_changed() -> None:
         _changed.clear()
 
 
-def list_last_modified(items: Sequence[Measure], count: int) -> datetime | None:
-    """Last-Modified of an anonymous list page (see the module docstring)."""
+def list_last_modified(changed: Sequence[datetime], count: int) -> datetime | None:
+    """Last-Modified of an anonymous list page (`changed`: its measures' `updated_at`; see the
+    module docstring)."""
     if not count:
         return None
-    moments = [measure.updated_at for measure in items]
+    moments = list(changed)
     overall = public_list_changed_at()
     if overall is not None:
         moments.append(overall)
     return max(moments, default=None)
+
+
+def public_items(
+    search: MeasureFilter, *, offset: int, limit: int
+) -> tuple[list[dict[str, Any]], int, list[datetime]]:
+    """An anonymous list page: its items, the count and the items' `updated_at`.
+
+    An item is kept in CACHES (per process) by measure, version, language and the search
+    snapshot's epoch, which ends with any change that is not a measure's (a catalogue entry or
+    an organisation renamed), so a page of kept items costs one statement for the versions
+    instead of loading every measure with its links; `ISI_PAGE_CACHE_SECONDS` bounds how long
+    a write that bypasses the services stays unseen, as for the measure pages.
+    """
+    result = public_page_ids(search, offset=offset, limit=limit)
+    # public() again: the snapshot may be older than a write that bypassed the services.
+    stamps = {
+        pk: (version, changed)
+        for pk, version, changed in Measure.objects.public()
+        .filter(pk__in=result.page_ids)
+        .values_list("pk", "version", "updated_at")
+    }
+    ids = [pk for pk in result.page_ids if pk in stamps]
+    seconds = int(getattr(settings, "ISI_PAGE_CACHE_SECONDS", 0))
+    keys = (
+        {pk: f"isi:api-item:{pk}:{stamps[pk][0]}:{result.epoch}:{get_language()}" for pk in ids}
+        if seconds > 0 and result.epoch
+        else {}
+    )
+    kept = cache.get_many(list(keys.values())) if keys else {}
+    missing = [pk for pk in ids if keys.get(pk) not in kept]
+    loaded = {
+        measure.pk: measure_item(measure, internal=False)
+        for measure in measures_with_details(Measure.objects.public().filter(pk__in=missing))
+    }
+    if keys and loaded:
+        cache.set_many({keys[pk]: item for pk, item in loaded.items() if pk in keys}, timeout=seconds)
+    items = [kept[keys[pk]] if pk in keys and keys[pk] in kept else loaded.get(pk) for pk in ids]
+    present = [(item, stamps[pk][1]) for pk, item in zip(ids, items, strict=True) if item is not None]
+    return [item for item, _ in present], result.count, [changed for _, changed in present]
 
 
 def visible_measure(user: User | None, measure_id: int) -> Measure:
@@ -363,15 +406,15 @@ def list_measures(
     search = measure_filter(params)
     last_changed: datetime | None
     if caller.user is None:
-        items, count = public_measures_slice(search, offset=params.offset, limit=params.limit)
-        last_changed = list_last_modified(items, count)
+        listed, count, changed = public_items(search, offset=params.offset, limit=params.limit)
+        last_changed = list_last_modified(changed, count)
     else:
         found = staff_measures(caller.user, search)
         items, count, last_changed = staff_page(found, offset=params.offset, limit=params.limit)
+        listed = [measure_item(measure, internal=True) for measure in items]
     set_last_modified(response, last_changed)
-    internal = caller.user is not None
     return {
-        "items": [measure_item(measure, internal=internal) for measure in items],
+        "items": listed,
         "count": count,
         "limit": params.limit,
         "offset": params.offset,

@@ -576,3 +576,6 @@ class Result:
     count: int = 0
     page_ids: list[int] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    # The epoch of the kept snapshot it was computed on (isi.search.snapshot); 0: not kept. While
+    # it lasts, every change but measure edits (catalogue entries, organisations) is absent.
+    epoch: int = 0

@@ -240,7 +240,7 @@ def run(statement: Statement, *, facets: Sequence[str], limit: int | None, offse
         hit_ids, order = text_hits(plan, ranked=at_once)
         rows = np.unique(snap.rows_of(hit_ids))
     chosen = rows[passing[rows]]
-    result = Result(count=len(chosen))
+    result = Result(count=len(chosen), epoch=snap.epoch if snap.kept else 0)
     for param in facets:
         subset = chosen if param not in masks.masks else rows[masks.all_but(param)[rows]]
         result.counts[param] = _count(snap, param, subset, statement.catalogue)

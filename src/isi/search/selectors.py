@@ -2,9 +2,10 @@
 
 Interface (stable): `MeasureFilter` (isi.search.filters) in; `search_public_measures(f, page=,
 page_size=)` → `SearchPage` (items, count, facets), `filtered_public_measures(f)` → an ordered
-`MeasureQuerySet` (exports, the signed-in API list), `public_measures_slice(f, offset=, limit=)` →
-(items, count) by offset (the anonymous API list), `facet_counts(f)` → facets only. Only public measures
-(`Measure.objects.public()`, rule 10) are ever found, whatever the filter.
+`MeasureQuerySet` (exports, the signed-in API list), `public_page_ids(f, offset=, limit=)` →
+ids, count and snapshot epoch by offset (the anonymous API list), `facet_counts(f)` → facets
+only. Only public measures (`Measure.objects.public()`, rule 10) are ever found, whatever the
+filter.
 
 Design
 ======
@@ -288,16 +289,15 @@ def filtered_public_measures(f: MeasureFilter) -> MeasureQuerySet:
     return measures_with_details(_ordered(qs, f, plan))
 
 
-def public_measures_slice(f: MeasureFilter, *, offset: int, limit: int) -> tuple[list[Measure], int]:
-    """`limit` public measures from `offset` in the filter's order (with details), and how many match.
+def public_page_ids(f: MeasureFilter, *, offset: int, limit: int) -> engine.Result:
+    """`limit` public measure ids from `offset` in the filter's order, how many match, and the
+    snapshot's epoch (for caches of what is shown per measure): the anonymous API list.
 
     The search page's evaluator (isi.search.evaluate) without facets, highlights or suggestion:
-    the same selection and order as `filtered_public_measures`, for the API list.
+    the same selection and order as `filtered_public_measures`. The ids come from the snapshot:
+    read the measures through `Measure.objects.public()` again (a write that bypassed the
+    services may have hidden one).
     """
     plan = _plan(f)
     statement = engine.Statement(f, plan, engine.load_catalogue())
-    result = evaluate.run(statement, facets=(), limit=max(1, limit), offset=max(0, offset))
-    # public() again: the snapshot may be older than a write that bypassed the services.
-    found = measures_with_details(Measure.objects.public().filter(pk__in=result.page_ids))
-    by_id = {m.pk: m for m in found}
-    return [by_id[pk] for pk in result.page_ids if pk in by_id], result.count
+    return evaluate.run(statement, facets=(), limit=max(1, limit), offset=max(0, offset))
