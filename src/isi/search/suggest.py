@@ -17,17 +17,21 @@ the more frequent word). The selectors offer the result only if it finds somethi
 
 Cost: building reads the three text columns of the `MAX_MEASURES` most recently changed public
 measures (about a second per 20,000); a lookup touches the words sharing a trigram with the query
-word. Only a query that finds nothing asks for it.
+word. Only a query that finds nothing asks for it. With more than `BACKGROUND_FROM` public
+measures the build runs in a background thread and searches meanwhile go without a suggestion
+(or use the previous vocabulary).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connections
 
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
@@ -35,11 +39,14 @@ from isi.search import snapshot as snapshots
 from isi.search.text import STOPWORDS, WORD, stem
 from isi.textmodel import vocabulary_words
 
+log = logging.getLogger(__name__)
+
 MIN_CHARS = 4
 MIN_SIMILARITY = 0.4
 MAX_WORDS = 200_000  # distinct words kept (the most frequent)
 MAX_MEASURES = 50_000  # the most recently changed public measures feed the vocabulary
 MAX_AGE_SECONDS = 300  # a vocabulary is rebuilt after a change only when it is older than this
+BACKGROUND_FROM = 5_000  # more public measures: built in a background thread (see vocabulary())
 
 
 def trigrams(word: str) -> frozenset[str]:
@@ -101,6 +108,7 @@ class Vocabulary:
 
 _lock = threading.Lock()
 _cached: tuple[tuple[object, ...], float, Vocabulary] | None = None
+_building: threading.Thread | None = None
 
 
 def _texts() -> list[str]:
@@ -117,19 +125,54 @@ def _snapshot_seconds() -> int:
     return int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0))
 
 
-def vocabulary() -> Vocabulary:
-    """The vocabulary for the current data (built once per snapshot token and process)."""
+def vocabulary() -> Vocabulary | None:
+    """The vocabulary for the current data (built once per snapshot token and process).
+
+    None while the first one is built in the background: with more than `BACKGROUND_FROM`
+    public measures a build takes seconds of pure Python (12–16 s under load at 100,000,
+    bench/load.py), so a search that finds nothing does not wait for it; it goes without a
+    suggestion, and a rebuild after changes keeps answering from the old vocabulary meanwhile.
+    """
     global _cached
     token = snapshots.token()
     now = time.monotonic()
     with _lock:
-        fresh = _cached is not None and now - _cached[1] < min(MAX_AGE_SECONDS, _snapshot_seconds() * 5)
-        if _cached is not None and (_cached[0] == token or fresh):
-            return _cached[2]
+        cached = _cached
+    if cached is not None:
+        fresh = now - cached[1] < min(MAX_AGE_SECONDS, _snapshot_seconds() * 5)
+        if cached[0] == token or fresh:
+            return cached[2]
+    if Measure.objects.public().count() > BACKGROUND_FROM:
+        _build_in_background()
+        return cached[2] if cached is not None else None
     built = Vocabulary.build(_texts())
     with _lock:
         _cached = (token, now, built)
     return built
+
+
+def _build_in_background() -> None:
+    """Start one build in a background thread of this process (none if one is under way)."""
+    global _building
+    with _lock:
+        if _building is not None and _building.is_alive():
+            return
+        _building = threading.Thread(target=_build_now, name="suggest-vocabulary", daemon=True)
+        _building.start()
+
+
+def _build_now() -> None:
+    global _cached
+    try:
+        token, started = snapshots.token(), time.monotonic()
+        built = Vocabulary.build(_texts())
+        with _lock:
+            _cached = (token, started, built)
+        log.info("suggestion vocabulary built in the background in %.1f s", time.monotonic() - started)
+    except Exception:
+        log.exception("suggestion vocabulary: the build in the background failed; the next search retries")
+    finally:
+        connections.close_all()  # this thread's own connections
 
 
 def suggest_query(q: str) -> str | None:
@@ -138,6 +181,8 @@ def suggest_query(q: str) -> str | None:
     if not tokens or len(tokens) > 12:
         return None
     words = vocabulary()
+    if words is None:
+        return None
     changed = False
     out: list[str] = []
     for token in tokens:
