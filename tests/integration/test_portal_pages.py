@@ -166,6 +166,21 @@ def test_feedback_keeps_input_on_error_and_stores_on_success(client: Client) -> 
     assert Feedback.objects.get().message == "Kontrast zu schwach"
 
 
+def test_feedback_is_stored_when_the_notification_mail_fails(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from isi.portal.models import Feedback
+    from isi.portal.views import pages
+
+    def unreachable(**kwargs: object) -> int:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(pages, "send_mail", unreachable)
+    accepted = client.post("/feedback/", {"kind": "barrier", "page": "/x", "message": "Kontrast zu schwach"})
+    assert accepted.status_code == 302
+    assert Feedback.objects.get().message == "Kontrast zu schwach"
+
+
 def test_robots_and_sitemap(client: Client, world: Measure) -> None:
     robots = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in robots

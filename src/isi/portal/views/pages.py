@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from isi.catalog.models import Phase, Theme
 from isi.measures.models import Measure
 from isi.measures.selectors import measures_with_details, public_measures
 from isi.portal.forms import FeedbackForm
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -113,13 +116,15 @@ def feedback(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             if not form.is_spam():
                 item = form.save()
-                send_mail(
-                    subject=f"[ISI] {item.get_kind_display()}",
-                    message=f"Seite: {item.page}\nE-Mail: {item.email or '–'}\n\n{item.message}",
-                    from_email=None,
-                    recipient_list=[settings.ISI_FEEDBACK_EMAIL],
-                    fail_silently=True,
-                )
+                try:
+                    send_mail(
+                        subject=f"[ISI] {item.get_kind_display()}",
+                        message=f"Seite: {item.page}\nE-Mail: {item.email or '–'}\n\n{item.message}",
+                        from_email=None,
+                        recipient_list=[settings.ISI_FEEDBACK_EMAIL],
+                    )
+                except Exception:  # the message is saved and listed for the team; mail is a courtesy
+                    log.warning("feedback %s saved, but the notification mail failed", item.pk, exc_info=True)
             messages.success(request, _("Vielen Dank! Ihre Nachricht ist angekommen."))
             return redirect("portal:feedback")
     else:
