@@ -139,6 +139,8 @@ class SearchPage:
     # "Meinten Sie …": for a query that found nothing, a respelt query that finds `suggestion_count`.
     suggestion: str | None = None
     suggestion_count: int = 0
+    page_ids: tuple[int, ...] = ()  # the page's measures as the snapshot has them
+    epoch: int = 0  # the snapshot's epoch (isi.search.engine.Result); 0: not kept
 
     @property
     def pages(self) -> int:
@@ -208,6 +210,16 @@ def search_measures(
     details: Details = measures_with_details,
 ) -> SearchPage:
     """`search_public_measures` counting only the given facets (URL parameter names)."""
+    found = search_page(f, page=page, page_size=page_size, facets=facets)
+    return replace(found, items=page_items(found, found.page_ids, details))
+
+
+def search_page(
+    f: MeasureFilter, *, page: int = 1, page_size: int = 20, facets: Sequence[str] = tuple(FACET_PARAMS)
+) -> SearchPage:
+    """`search_measures` without loading the page's measures: their ids in `page_ids` (from the
+    snapshot: load them with `page_items`, which reads them through `public()` again), `items`
+    empty, and the snapshot's epoch (for caches of what is shown per measure)."""
     page = max(1, page)
     page_size = max(1, page_size)
     plan = _plan(f)
@@ -215,24 +227,35 @@ def search_measures(
     statement = engine.Statement(f, plan, catalogue)
     wanted = [param for param in FACET_PARAMS if param in facets]
     result = evaluate.run(statement, facets=wanted, limit=page_size, offset=(page - 1) * page_size)
-    # public() again: the snapshot may be older than a write that bypassed the services.
-    by_id = {m.pk: m for m in details(Measure.objects.public().filter(pk__in=result.page_ids))}
-    items = [by_id[pk] for pk in result.page_ids if pk in by_id]
-    if plan is not None and plan.query.positive:
-        _annotate_matches(items, plan.query)
     suggestion, suggestion_count = None, 0
     if result.count == 0 and f.q.strip() and page == 1:
         suggestion, suggestion_count = _suggestion(f)
     return SearchPage(
         filter=replace(f),
-        items=items,
+        items=[],
         count=result.count,
         page=page,
         page_size=page_size,
         facets=_facets(f, catalogue, result.counts),
         suggestion=suggestion,
         suggestion_count=suggestion_count,
+        page_ids=tuple(result.page_ids),
+        epoch=result.epoch,
     )
+
+
+def page_items(
+    found: SearchPage, ids: Sequence[int], details: Details = measures_with_details
+) -> list[Measure]:
+    """The given measures of a search page that are (still) public, in the given order, loaded by
+    `details`, with `search_title` and `search_snippet` for a text query."""
+    # public() again: the snapshot may be older than a write that bypassed the services.
+    by_id = {m.pk: m for m in details(Measure.objects.public().filter(pk__in=list(ids)))} if ids else {}
+    items = [by_id[pk] for pk in ids if pk in by_id]
+    parsed = parse_query(found.filter.q) if found.filter.q.strip() else None
+    if parsed is not None and not parsed.is_empty and parsed.positive:
+        _annotate_matches(items, parsed)
+    return items
 
 
 def _annotate_matches(items: list[Measure], parsed: ParsedQuery) -> None:

@@ -13,6 +13,12 @@ in the tests, turns the cache off) — with the snapshot's promise kept: a kept 
 only while every measure it lists is still public (one query over its ids), so it may be that
 old (counts, titles), but never lists a measure that is no longer public (rule 10). Fragments rendered
 inside a transaction are not kept (it may be rolled back).
+
+Every write moves that token, so under steady edits the fragment is rendered often; its result
+lines are kept one by one as well (``_result_lines``: per measure and version, query, language
+and the snapshot's epoch), so such a render loads and renders only the lines of measures that
+changed (at 100,000 measures the lines were most of a search page's cost: loading 20 measures
+with their links, highlighting, rendering).
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from isi.measures.models import Measure
 from isi.measures.selectors import public_measures
 from isi.search import snapshot
 from isi.search.filters import FACET_PARAMS, SORTS, MeasureFilter
-from isi.search.selectors import FacetValue, result_line_details, search_public_measures
+from isi.search.selectors import FacetValue, SearchPage, page_items, result_line_details, search_page
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +98,7 @@ def _render_area(
     measure_filter: MeasureFilter, page: int
 ) -> tuple[SafeString, list[int]] | HttpResponseRedirect:
     """The fragment and the ids of the measures it lists (or the redirect past the last page)."""
-    result = search_public_measures(
-        measure_filter, page=page, page_size=PAGE_SIZE, details=result_line_details
-    )
+    result = search_page(measure_filter, page=page, page_size=PAGE_SIZE)
     if result.count and result.page > result.pages:
         # Past the last page (an old link, a typed address): the last page, not "114 found" over
         # an empty list.
@@ -105,10 +109,11 @@ def _render_area(
         {"title": FACET_TITLES[param], "rows": facet_rows(param, result.facets.get(param, []))}
         for param in FACET_PARAMS
     ]
-    _annotate_result_lines(result.items)
+    lines, shown = _result_lines(result)
     page_links = _page_links(measure_filter, result.page, result.pages)
     context = {
         "result": result,
+        "result_lines": lines,
         "filter": measure_filter,
         "facets": facets,
         "sorts": [(key, SORT_LABELS[key]) for key in SORTS],
@@ -123,7 +128,52 @@ def _render_area(
     }
     # Without the request: nothing of the visitor (user, session, CSRF token) can get into it.
     html = mark_safe(render_to_string("portal/_search_area.html", context))  # noqa: S308 - a rendered template
-    return html, [measure.pk for measure in result.items]
+    return html, shown
+
+
+def _result_lines(result: SearchPage) -> tuple[list[SafeString], list[int]]:
+    """The page's result lines (``portal/_result_line.html``) and the ids of the measures they show.
+
+    A line is kept in CACHES per measure, version, query, language, script prefix and the
+    snapshot's epoch (which ends with any change that is not a measure's: catalogue entries,
+    organisations), so an edit of one measure leaves the lines of the others kept; only the
+    measures whose line is not kept are loaded with their links and highlighted. One statement
+    reads the versions (and whether each is still public); `ISI_PAGE_CACHE_SECONDS` bounds how
+    long a write that bypasses the services stays unseen, as for the measure pages.
+    """
+    versions = dict(public_measures().filter(pk__in=result.page_ids).values_list("pk", "version"))
+    ids = [pk for pk in result.page_ids if pk in versions]
+    seconds = int(getattr(settings, "ISI_PAGE_CACHE_SECONDS", 0))
+    keys: dict[int, str] = {}
+    if seconds > 0 and result.epoch and snapshot.keepable():
+        context = (result.epoch, get_language(), get_script_prefix(), result.filter.q)
+        keys = {
+            pk: "isi:result-line:" + hashlib.sha256(repr((pk, versions[pk], *context)).encode()).hexdigest()
+            for pk in ids
+        }
+    kept: dict[str, str] = {}
+    if keys:
+        try:
+            kept = cache.get_many(list(keys.values()))
+        except Exception:  # an unreachable cache server must not break the search
+            log.warning("search line cache unavailable", exc_info=True)
+    missing = [pk for pk in ids if keys.get(pk) not in kept]
+    items = page_items(result, missing, result_line_details)
+    _annotate_result_lines(items)
+    rendered = {m.pk: render_to_string("portal/_result_line.html", {"measure": m}) for m in items}
+    if keys and rendered:
+        try:
+            cache.set_many({keys[pk]: html for pk, html in rendered.items()}, seconds)
+        except Exception:
+            log.warning("search line cache unavailable", exc_info=True)
+    lines: list[SafeString] = []
+    shown: list[int] = []
+    for pk in ids:
+        html = kept[keys[pk]] if pk in keys and keys[pk] in kept else rendered.get(pk)
+        if html is not None:
+            lines.append(mark_safe(html))  # noqa: S308 - our own rendering, every value escaped
+            shown.append(pk)
+    return lines, shown
 
 
 def _annotate_result_lines(items: Sequence[Measure]) -> None:
