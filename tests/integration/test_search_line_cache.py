@@ -34,7 +34,7 @@ def lines(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[list[list[
     for n in range(4):
         make_measure(f"Sprachkurs Nummer {n}", "bmas" if n % 2 else "bmi", released=True)
     loaded: list[list[int]] = []
-    real = search_view.page_items
+    real = search_view.page_items  # type: ignore[attr-defined]
 
     def page_items(found: Any, ids: Sequence[int], details: Any) -> list[Measure]:
         loaded.append(sorted(ids))

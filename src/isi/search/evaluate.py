@@ -36,9 +36,8 @@ from typing import Any
 import numpy as np
 from django.db import connection, transaction
 
-from isi.organisations.models import Organisation
+from isi.search import reference, textcache
 from isi.search import snapshot as snapshots
-from isi.search import textcache
 from isi.search.engine import MAX_VALUES_PER_FACET, Result, Statement, TextPlan
 from isi.search.filters import FACET_PARAMS
 
@@ -109,7 +108,8 @@ class _Masks:
         """The selected values as the snapshot holds them (ids and codes as text)."""
         catalogue = statement.catalogue
         if param == "owner":
-            return {str(pk) for pk in Organisation.objects.filter(key__in=keys).values_list("pk", flat=True)}
+            by_key = reference.organisations(self.snap).by_key
+            return {str(by_key[key]) for key in keys if key in by_key}
         if param == "status":
             return set(keys)
         if param == "land":
@@ -218,9 +218,17 @@ def _sorted_page(
     return [int(pk) for pk in snap.ids[chosen[best][offset:]]]
 
 
-def run(statement: Statement, *, facets: Sequence[str], limit: int | None, offset: int = 0) -> Result:
-    """Count, page of ids (if `limit`) and facet counts (value ref → count) for the statement."""
-    snap = snapshots.current()
+def run(
+    statement: Statement,
+    *,
+    facets: Sequence[str],
+    limit: int | None,
+    offset: int = 0,
+    snap: snapshots.Snapshot | None = None,
+) -> Result:
+    """Count, page of ids (if `limit`) and facet counts (value ref → count) for the statement, on
+    `snap` (default: the current snapshot)."""
+    snap = snap if snap is not None else snapshots.current()
     plan = statement.plan
     masks = _Masks(statement, snap)
     passing = masks.all_but()

@@ -111,8 +111,8 @@ from django.db.models.expressions import RawSQL
 
 from isi.measures.models import Measure, MeasureOrganisation, MeasureQuerySet
 from isi.measures.selectors import measures_with_details
-from isi.organisations.models import Organisation
-from isi.search import engine, evaluate
+from isi.search import engine, evaluate, reference
+from isi.search import snapshot as snapshots
 from isi.search.filters import FACET_PARAMS, MeasureFilter
 from isi.search.indexing import ensure_index_current
 from isi.search.snippets import highlight, snippet
@@ -157,13 +157,20 @@ def _plan(f: MeasureFilter) -> engine.TextPlan | None:
 
 
 def _facets(
-    f: MeasureFilter, catalogue: engine.Catalogue, counts: dict[str, dict[str, int]]
+    f: MeasureFilter,
+    catalogue: engine.Catalogue,
+    counts: dict[str, dict[str, int]],
+    organisations: reference.Organisations,
 ) -> dict[str, list[FacetValue]]:
     result: dict[str, list[FacetValue]] = {}
     for param in counts:
         selected = f.facet_values(param)
         found = counts.get(param, {})
-        entries = _owner_entries(found, selected) if param == "owner" else catalogue.entries.get(param, [])
+        entries = (
+            _owner_entries(found, selected, organisations)
+            if param == "owner"
+            else catalogue.entries.get(param, [])
+        )
         result[param] = [
             FacetValue(e.key, e.label, found.get(e.ref, 0), e.key in selected)
             for e in entries
@@ -172,11 +179,18 @@ def _facets(
     return result
 
 
-def _owner_entries(found: dict[str, int], selected: tuple[str, ...]) -> list[engine.FacetEntry]:
-    ids = [int(v) for v in found]
-    keys = list(selected[: engine.MAX_VALUES_PER_FACET])
-    rows = Organisation.objects.filter(pk__in=ids) | Organisation.objects.filter(key__in=keys)
-    return [engine.FacetEntry(str(pk), key, name) for pk, key, name in rows.values_list("pk", "key", "name")]
+def _owner_entries(
+    found: dict[str, int], selected: tuple[str, ...], organisations: reference.Organisations
+) -> list[engine.FacetEntry]:
+    """The owners counted and the ones selected, in the organisations' order (by name)."""
+    ids = {int(v) for v in found}
+    ids.update(
+        pk
+        for key in selected[: engine.MAX_VALUES_PER_FACET]
+        if (pk := organisations.by_key.get(key)) is not None
+    )
+    rows = sorted(organisations.by_id[pk] + (pk,) for pk in ids if pk in organisations.by_id)
+    return [engine.FacetEntry(str(pk), key, name) for _, key, name, pk in rows]
 
 
 Details = Callable[[MeasureQuerySet], MeasureQuerySet]
@@ -223,10 +237,11 @@ def search_page(
     page = max(1, page)
     page_size = max(1, page_size)
     plan = _plan(f)
-    catalogue = engine.load_catalogue()
+    snap = snapshots.current()
+    catalogue = reference.catalogue(snap)
     statement = engine.Statement(f, plan, catalogue)
     wanted = [param for param in FACET_PARAMS if param in facets]
-    result = evaluate.run(statement, facets=wanted, limit=page_size, offset=(page - 1) * page_size)
+    result = evaluate.run(statement, facets=wanted, limit=page_size, offset=(page - 1) * page_size, snap=snap)
     suggestion, suggestion_count = None, 0
     if result.count == 0 and f.q.strip() and page == 1:
         suggestion, suggestion_count = _suggestion(f)
@@ -236,7 +251,7 @@ def search_page(
         count=result.count,
         page=page,
         page_size=page_size,
-        facets=_facets(f, catalogue, result.counts),
+        facets=_facets(f, catalogue, result.counts, reference.organisations(snap)),
         suggestion=suggestion,
         suggestion_count=suggestion_count,
         page_ids=tuple(result.page_ids),
@@ -293,9 +308,12 @@ def _suggestion(f: MeasureFilter) -> tuple[str | None, int]:
 def facet_counts(f: MeasureFilter) -> dict[str, list[FacetValue]]:
     """Counts per facet value, each facet counted under all *other* filters (multi-select)."""
     plan = _plan(f)
-    catalogue = engine.load_catalogue()
-    result = evaluate.run(engine.Statement(f, plan, catalogue), facets=tuple(FACET_PARAMS), limit=None)
-    return _facets(f, catalogue, result.counts)
+    snap = snapshots.current()
+    catalogue = reference.catalogue(snap)
+    result = evaluate.run(
+        engine.Statement(f, plan, catalogue), facets=tuple(FACET_PARAMS), limit=None, snap=snap
+    )
+    return _facets(f, catalogue, result.counts, reference.organisations(snap))
 
 
 def _ordered(qs: MeasureQuerySet, f: MeasureFilter, plan: engine.TextPlan | None) -> MeasureQuerySet:
@@ -322,5 +340,6 @@ def public_page_ids(f: MeasureFilter, *, offset: int, limit: int) -> engine.Resu
     services may have hidden one).
     """
     plan = _plan(f)
-    statement = engine.Statement(f, plan, engine.load_catalogue())
-    return evaluate.run(statement, facets=(), limit=max(1, limit), offset=max(0, offset))
+    snap = snapshots.current()
+    statement = engine.Statement(f, plan, reference.catalogue(snap))
+    return evaluate.run(statement, facets=(), limit=max(1, limit), offset=max(0, offset), snap=snap)
