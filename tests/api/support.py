@@ -105,3 +105,23 @@ def valid_new_measure(owner: str = "bmi", **extra: Any) -> dict[str, Any]:
         "evaluation": {"state": "planned", "method": "Befragung der Teilnehmenden"},
         **extra,
     }
+
+
+def new_measure_data(**overrides: Any) -> dict[str, Any]:
+    """A POST body of the work area's "new measure" form that satisfies every rule of the Leitfaden."""
+    data: dict[str, Any] = {
+        "title": "Elternbegleitung in Familienzentren",
+        "summary": "Begleitung von Eltern mit Zuwanderungsgeschichte.",
+        "status": "planned",
+        "owner": org("bmi").pk,
+        "level": Level.objects.get(key="bund").pk,
+        "offer_type": "complementary",
+        "complementary_need": "Beratung für Familien",
+        "regular_system_reason": "Das Regelsystem erreicht die Familien nicht.",
+        "eval_state": "planned",
+        "eval_method": "Befragung",
+        "eval_due_date": "31.12.2027",
+        "publication": "draft",
+    }
+    data.update(overrides)
+    return data

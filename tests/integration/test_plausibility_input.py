@@ -20,13 +20,9 @@ from isi.catalog.models import Level
 from isi.imports.models import UploadJob
 from isi.measures.models import Measure
 from isi.measures.services import measure_create, measure_update
-from isi.organisations.models import Organisation
+from tests.api.support import new_measure_data, org
 
 pytestmark = pytest.mark.django_db
-
-
-def org(key: str) -> Organisation:
-    return Organisation.objects.get(key=key)
 
 
 @pytest.fixture
@@ -36,25 +32,6 @@ def bmi() -> Client:
         User.objects.create_user("bmi", password="x", role="desk_officer", organisation=org("bmi"))
     )
     return client
-
-
-def new_measure_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "title": "Elternbegleitung in Familienzentren",
-        "summary": "Begleitung von Eltern mit Zuwanderungsgeschichte.",
-        "status": "planned",
-        "owner": org("bmi").pk,
-        "level": Level.objects.get(key="bund").pk,
-        "offer_type": "complementary",
-        "complementary_need": "Beratung für Familien",
-        "regular_system_reason": "Das Regelsystem erreicht die Familien nicht.",
-        "eval_state": "planned",
-        "eval_method": "Befragung",
-        "eval_due_date": "31.12.2027",
-        "publication": "draft",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_form_reads_german_amounts_and_dates(bmi: Client) -> None:

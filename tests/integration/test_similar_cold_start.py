@@ -23,7 +23,7 @@ from django.urls import reverse
 from isi.accounts.models import User
 from isi.coordination import similar as glue
 from isi.measures.models import Measure
-from tests.api.support import API, make_measure, org
+from tests.api.support import API, make_measure, new_measure_data, org
 
 pytestmark = [pytest.mark.usefixtures("reference_data"), pytest.mark.urls("tests.api_urls")]
 
@@ -256,22 +256,13 @@ def test_staff_check_shows_the_preparing_message(
 def test_creating_a_measure_waits_for_the_check(measures: dict[str, Measure], large: None) -> None:
     """Rule 3 needs the check's answer: no measure is created without it, the input is kept."""
     client = staff_client()
-    from isi.catalog.models import Level
-
-    body = {
-        "title": "Berufssprachkurse für Eltern",
-        "summary": "Zusammenfassung von Berufssprachkurse für Eltern",
-        "status": "planned",
-        "owner": org("bmi").pk,
-        "level": Level.objects.get(key="bund").pk,
-        "offer_type": "complementary",
-        "complementary_need": "Sprachförderung",
-        "regular_system_reason": "Das Regelsystem erreicht die Gruppe nicht.",
-        "eval_state": "planned",
-        "eval_method": "Befragung",
-        "eval_due_date": "2030-01-01",
-        "publication": "draft",
-    }
+    body = new_measure_data(
+        title="Berufssprachkurse für Eltern",
+        summary="Zusammenfassung von Berufssprachkurse für Eltern",
+        complementary_need="Sprachförderung",
+        regular_system_reason="Das Regelsystem erreicht die Gruppe nicht.",
+        eval_due_date="2030-01-01",
+    )
     before = Measure.objects.count()
     response = client.post(reverse("workspace:measure_create"), body)
     assert response.status_code == 200

@@ -16,13 +16,9 @@ from isi.catalog.models import Area, Level
 from isi.core.changes import history_of
 from isi.measures.models import Measure
 from isi.measures.services import measure_create, measure_update
-from isi.organisations.models import Organisation
+from tests.api.support import new_measure_data, org
 
 pytestmark = pytest.mark.django_db
-
-
-def org(key: str) -> Organisation:
-    return Organisation.objects.get(key=key)
 
 
 # role name -> (User.Role, organisation key)
@@ -299,20 +295,13 @@ def test_create_with_close_match_needs_reason() -> None:
         summary="Berufsbezogene Deutschsprachförderung für Geflüchtete",
     )
     client = client_for("bmi")
-    base = {
-        "title": "Berufssprachkurse für Geflüchtete",
-        "summary": "Berufsbezogene Deutschsprachförderung für Geflüchtete",
-        "status": "planned",
-        "owner": org("bmi").pk,
-        "level": Level.objects.get(key="bund").pk,
-        "offer_type": "complementary",
-        "complementary_need": "Sprachförderung",
-        "regular_system_reason": "Das Regelsystem erreicht die Gruppe nicht.",
-        "eval_state": "planned",
-        "eval_method": "Befragung",
-        "eval_due_date": "2030-01-01",
-        "publication": "draft",
-    }
+    base = new_measure_data(
+        title="Berufssprachkurse für Geflüchtete",
+        summary="Berufsbezogene Deutschsprachförderung für Geflüchtete",
+        complementary_need="Sprachförderung",
+        regular_system_reason="Das Regelsystem erreicht die Gruppe nicht.",
+        eval_due_date="2030-01-01",
+    )
     response = client.post(reverse("workspace:measure_create"), base)
     assert response.status_code == 200
     html = response.content.decode()
