@@ -205,3 +205,40 @@ def test_many_changes_since_a_match_match_anew(
     assert [m.pk for m in search_public_measures(MeasureFilter(q="Beratung")).items] == [
         m.pk for m in found.items
     ]
+
+
+def test_threads_asking_one_cold_query_at_once_match_it_once(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Single flight: the other threads wait for the first thread's match instead of repeating it."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    settings.ISI_SEARCH_TEXT_CACHE_SECONDS = 300
+    monkeypatch.setattr(snapshot, "keepable", lambda: True)
+    textcache.clear()
+    snap = SimpleNamespace(kept=True, epoch=7, log=())
+    plan = SimpleNamespace(sql=lambda ranked: ("SELECT 1 WHERE ? = ?", ("single", "flight")))
+    calls: list[int] = []
+
+    def slow_full(plan: Any, snap: Any) -> textcache.Match:
+        calls.append(threading.get_ident())
+        time.sleep(0.3)  # long enough for every thread to arrive meanwhile
+        return textcache.Match(np.array([3, 1]), np.array([2.0, 1.0]), snap.epoch, 0, time.monotonic())
+
+    monkeypatch.setattr(textcache, "full", slow_full)
+    found: list[textcache.Match | None] = []
+    threads = [
+        threading.Thread(target=lambda: found.append(textcache.lookup(plan, snap)))  # type: ignore[arg-type]
+        for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    textcache.clear()
+    assert len(calls) == 1
+    assert len(found) == 6 and all(match is found[0] for match in found)

@@ -16,7 +16,8 @@ by the most similar vocabulary word (trigram Jaccard similarity ≥ `MIN_SIMILAR
 the more frequent word). The selectors offer the result only if it finds something.
 
 Cost: building reads the three text columns of the `MAX_MEASURES` most recently changed public
-measures (about a second per 20,000); a lookup touches the words sharing a trigram with the query
+measures and counts their words (100,000 measures on PostgreSQL: 0.4 s to read, 1.2 s to count);
+a lookup touches the words sharing a trigram with the query
 word. Only a query that finds nothing asks for it. With more than `BACKGROUND_FROM` public
 measures the build runs in a background thread and searches meanwhile go without a suggestion
 (or use the previous vocabulary).
@@ -64,14 +65,14 @@ class Vocabulary:
 
     @classmethod
     def build(cls, texts: list[str]) -> Vocabulary:
+        # Counted in C (one findall over all texts, Counter over the list); Python loops only over
+        # distinct words: a word at a time took 2.3 s for 100,000 measures, 12–16 s under load.
+        counted = Counter(WORD.findall("\n".join(texts)))
+        counted.update(vocabulary_words())
         surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-        for text in texts:
-            for word in WORD.findall(text):
-                if len(word) >= MIN_CHARS and word.isalpha():
-                    surfaces[word.lower()][word] += 1
-        for word in vocabulary_words():
+        for word, count in counted.items():
             if len(word) >= MIN_CHARS and word.isalpha():
-                surfaces[word.lower()][word] += 1
+                surfaces[word.lower()][word] += count
         ranked = sorted(surfaces.items(), key=lambda item: -sum(item[1].values()))[:MAX_WORDS]
         vocabulary = cls()
         index: dict[str, list[int]] = defaultdict(list)

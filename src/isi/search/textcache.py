@@ -141,6 +141,18 @@ class _Kept:
 _kept = _Kept()
 
 
+# One thread per query (per stripe of queries) matches or updates it; threads asking the same
+# query meanwhile wait and take its result: at a worker's start, its threads asking a broad query
+# at once would otherwise each run the same full match (hundreds of ms each at 100,000 measures).
+_stripes = [threading.Lock() for _ in range(64)]
+
+
+def _usable(found: Match | None, snap: snapshots.Snapshot, seconds: int) -> Match | None:
+    if found is None or found.epoch != snap.epoch or time.monotonic() - found.made >= seconds:
+        return None  # another epoch, or too old
+    return found
+
+
 def lookup(plan: TextPlan, snap: snapshots.Snapshot) -> Match | None:
     """The plan's hits for the database as `snap` sees it (or later); None: not cacheable here.
 
@@ -151,16 +163,17 @@ def lookup(plan: TextPlan, snap: snapshots.Snapshot) -> Match | None:
     if seconds <= 0 or not snap.kept or not snapshots.keepable():
         return None
     key = (connection.alias, str(connection.settings_dict["NAME"]), plan.sql(ranked=True))
-    limit = int(getattr(settings, "ISI_SEARCH_TEXT_CACHE_IDS", 2_000_000))
-    found = _kept.get(key)
-    if found is not None and (found.epoch != snap.epoch or time.monotonic() - found.made >= seconds):
-        found = None  # another epoch, or too old
+    found = _usable(_kept.get(key), snap, seconds)
     if found is not None and found.seen >= len(snap.log):
         return found  # as new as the snapshot (or newer: another thread saw a later one)
-    if found is not None and sum(len(ids) for ids in snap.log[found.seen :]) > MAX_UPDATE_IDS:
-        found = None  # so many changes that matching anew costs about the same
-    match = updated(found, plan, snap) if found is not None else full(plan, snap)
-    _kept.put(key, match, limit)
+    with _stripes[hash(key) % len(_stripes)]:
+        found = _usable(_kept.get(key), snap, seconds)  # another thread may have done it
+        if found is not None and found.seen >= len(snap.log):
+            return found
+        if found is not None and sum(len(ids) for ids in snap.log[found.seen :]) > MAX_UPDATE_IDS:
+            found = None  # so many changes that matching anew costs about the same
+        match = updated(found, plan, snap) if found is not None else full(plan, snap)
+        _kept.put(key, match, int(getattr(settings, "ISI_SEARCH_TEXT_CACHE_IDS", 2_000_000)))
     return match
 
 
