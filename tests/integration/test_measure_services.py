@@ -80,3 +80,38 @@ def test_invalid_update_writes_nothing(measure: Measure) -> None:
     assert measure.title == "Lotsenprojekt Anerkennung"
     assert measure.version == 1
     assert history_of(measure).count() == 1
+
+
+def test_a_change_reads_the_measure_in_a_fixed_number_of_statements(measure: Measure) -> None:
+    """The rules and both snapshots read every relation: loaded with the measure, not row by row,
+    so a measure with more areas, target groups and organisations costs no more statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from isi.catalog.models import TargetGroup
+
+    def statements(target: Measure, summary: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            measure_update(
+                measure_id=target.pk,
+                expected_version=target.version,
+                changes={"summary": summary},
+                source="test",
+            )
+        return len(captured.captured_queries)
+
+    richer = measure_create(
+        fields={
+            "title": "Lotsenprojekt Anerkennung, groß",
+            "owner": Organisation.objects.get(key="bmbf"),
+            "level": Level.objects.get(key="bund"),
+            "areas": list(Area.objects.all()[:3]),
+            "target_groups": list(TargetGroup.objects.all()[:4]),
+            "organisations": [
+                OrganisationRole(org.pk, "responsible")
+                for org in Organisation.objects.exclude(key="bmbf").order_by("pk")[:3]
+            ],
+        },
+        source="test",
+    )
+    assert statements(richer, "Mehr Bezüge") == statements(measure, "Weniger Bezüge")

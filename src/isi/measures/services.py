@@ -22,6 +22,7 @@ from isi.measures.models import Evaluation, Measure, MeasureOrganisation, Pendin
 from isi.measures.permissions import WritePolicy, can_create_measure, measure_write_policy, needs_release
 from isi.measures.provenance import confirmed_by_change
 from isi.measures.rules import Violation
+from isi.measures.selectors import measures_with_details
 from isi.measures.signals import measures_changed
 from isi.measures.snapshots import measure_snapshot
 
@@ -302,7 +303,9 @@ def measure_change(
 
     A change that alters nothing is not saved, does not bump the version and records nothing.
     """
-    measure = Measure.objects.select_for_update().get(pk=measure_id)
+    # With its relations in a fixed number of queries: the rules and both snapshots read them all
+    # (row by row, a staff PATCH took 70 statements). Only the measure's own row is locked.
+    measure = measures_with_details(Measure.objects.select_for_update(of=("self",))).get(pk=measure_id)
     if measure.version != expected_version:
         raise StaleVersion(measure, expected_version)
     policy = _policy(actor, measure, succession=succession)
@@ -325,7 +328,7 @@ def measure_change(
             measure.full_clean()
             measure.save()
             _apply_relations(measure, changes)
-            measure = Measure.objects.get(pk=measure.pk)
+            measure = measures_with_details().get(pk=measure.pk)
             after = measure_snapshot(measure)
             if actor is not None and measure.suggested_fields and "suggested_fields" not in changes:
                 # A person who changes a machine suggestion has decided it (isi.measures.provenance).
