@@ -115,3 +115,20 @@ def test_a_change_reads_the_measure_in_a_fixed_number_of_statements(measure: Mea
         source="test",
     )
     assert statements(richer, "Mehr Bezüge") == statements(measure, "Weniger Bezüge")
+
+
+def test_a_change_of_a_field_outside_the_snapshot_is_recorded(measure: Measure) -> None:
+    """Every new version has a change record (the search snapshot follows change records): a NAP-I
+    number without a theme is not part of the snapshot, but changing it must still be recorded."""
+    from isi.core.models import ChangeRecord
+
+    records = ChangeRecord.objects.count()
+    updated = measure_update(
+        measure_id=measure.pk, expected_version=measure.version, changes={"nap_i_number": 7}, source="test"
+    )
+    assert updated.version == measure.version + 1
+    assert ChangeRecord.objects.count() == records + 1
+    latest = history_of(measure).first()
+    assert latest is not None and latest.changed_fields() == ["nap_i_number"]
+    assert latest.before is not None and latest.before["nap_i_number"] is None
+    assert latest.after is not None and latest.after["nap_i_number"] == 7

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -362,6 +363,12 @@ def measure_change(
         transaction.set_rollback(True)
         raise StaleVersion(Measure.objects.get(pk=measure.pk), expected_version)
     measure.refresh_from_db()
+    if hidden:
+        # Every new version has its record, also when only fields outside the snapshot changed
+        # (a NAP-I number without a theme, an import's source key): the history shows them, and
+        # the search snapshot and the caches follow change records (isi.search.snapshot.token).
+        before = before | {name: _plain(value) for name, value in zip(hidden, hidden_before, strict=True)}
+        after = after | {name: _plain(getattr(measure, name)) for name in hidden}
     record_change(
         measure, action=ChangeRecord.Action.UPDATE, before=before, after=after, actor=actor, source=source
     )
@@ -423,6 +430,21 @@ def measure_unarchive(
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON for a change record (a related object by its id)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)  # Decimal and the like
 
 
 @transaction.atomic
