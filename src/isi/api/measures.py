@@ -302,15 +302,20 @@ def _ever_public_latest() -> datetime | None:
     return latest
 
 
-def public_list_changed_at() -> datetime | None:
+def _snapshots_kept() -> bool:
+    return int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0)) > 0 and snapshots.keepable()
+
+
+def public_list_changed_at(snap: snapshots.Snapshot | None = None) -> datetime | None:
     """The newest ``updated_at`` of the measures that are or ever were public (see the docstring).
 
     One aggregate per search snapshot: kept as long as the snapshot the evaluator uses is (same
     token, ``ISI_SEARCH_SNAPSHOT_SECONDS``), computed afresh when snapshots are not kept.
     """
-    if int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0)) <= 0 or not snapshots.keepable():
+    if not _snapshots_kept():
         return _ever_public_latest()
-    snap = snapshots.current()  # the kept snapshot the list was just evaluated on: no rebuild
+    # The kept snapshot the list was just evaluated on (`snap`, else read again: no rebuild).
+    snap = snap if snap is not None else snapshots.current()
     key = f"{connection.alias}:{connection.settings_dict['NAME']}"
     with _changed_lock:
         found = _changed.get(key)
@@ -327,20 +332,22 @@ def clear_list_changed() -> None:
         _changed.clear()
 
 
-def list_last_modified(changed: Sequence[datetime], count: int) -> datetime | None:
+def list_last_modified(
+    changed: Sequence[datetime], count: int, snap: snapshots.Snapshot | None = None
+) -> datetime | None:
     """Last-Modified of an anonymous list page (`changed`: its measures' `updated_at`; see the
     module docstring)."""
     if not count:
         return None
     moments = list(changed)
-    overall = public_list_changed_at()
+    overall = public_list_changed_at(snap)
     if overall is not None:
         moments.append(overall)
     return max(moments, default=None)
 
 
 def public_items(
-    search: MeasureFilter, *, offset: int, limit: int
+    search: MeasureFilter, *, offset: int, limit: int, snap: snapshots.Snapshot | None = None
 ) -> tuple[list[dict[str, Any]], int, list[datetime]]:
     """An anonymous list page: its items, the count and the items' `updated_at`.
 
@@ -350,7 +357,7 @@ def public_items(
     instead of loading every measure with its links; `ISI_PAGE_CACHE_SECONDS` bounds how long
     a write that bypasses the services stays unseen, as for the measure pages.
     """
-    result = public_page_ids(search, offset=offset, limit=limit)
+    result = public_page_ids(search, offset=offset, limit=limit, snap=snap)
     # public() again: the snapshot may be older than a write that bypassed the services.
     stamps = {
         pk: (version, changed)
@@ -406,8 +413,10 @@ def list_measures(
     search = measure_filter(params)
     last_changed: datetime | None
     if caller.user is None:
-        listed, count, changed = public_items(search, offset=params.offset, limit=params.limit)
-        last_changed = list_last_modified(changed, count)
+        # One snapshot for the page and its Last-Modified (kept ones only: see public_list_changed_at).
+        snap = snapshots.current() if _snapshots_kept() else None
+        listed, count, changed = public_items(search, offset=params.offset, limit=params.limit, snap=snap)
+        last_changed = list_last_modified(changed, count, snap)
     else:
         found = staff_measures(caller.user, search)
         items, count, last_changed = staff_page(found, offset=params.offset, limit=params.limit)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from isi.catalog.labels import GERMAN, entry_label
 
 
 class CatalogEntry(models.Model):
@@ -25,9 +26,13 @@ class CatalogEntry(models.Model):
 
     @property
     def label(self) -> str:
-        if self.name_en and (get_language() or "de").startswith("en"):
-            return self.name_en
-        return self.name
+        """The English name on English pages when there is one, else the German name."""
+        return entry_label(self.name, self.name_en).text
+
+    @property
+    def label_lang(self) -> str:
+        """The language of `label`: "en" when it is the English name, else "de"."""
+        return entry_label(self.name, self.name_en).lang
 
 
 class Area(CatalogEntry):
@@ -101,6 +106,15 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Official names, German in every language (as the catalogue entries' `label`/`label_lang`).
+    @property
+    def label(self) -> str:
+        return self.name
+
+    @property
+    def label_lang(self) -> str:
+        return GERMAN
+
 
 class FundingProgramme(CatalogEntry):
     """Where the money comes from: federal budget, AMIF, ESF Plus …"""
@@ -126,6 +140,15 @@ class Phase(models.Model):
 
     def __str__(self) -> str:
         return f"Phase {self.roman}: {self.title}"
+
+    # Pages show the German title in every language (title_en, ISI's own summary, is for the API).
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def label_lang(self) -> str:
+        return GERMAN
 
     @property
     def roman(self) -> str:
@@ -155,6 +178,15 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # As Phase: the German title on every page.
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def label_lang(self) -> str:
+        return GERMAN
 
     @property
     def number_label(self) -> str:

@@ -11,15 +11,15 @@ ever travels as a bound parameter (the FTS5 expression, LIKE patterns, tsquery t
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models.expressions import OrderBy, RawSQL
-from django.utils.translation import get_language
 
+from isi.catalog.labels import entry_label
 from isi.catalog.models import Area, BasicOffer, Component, Level, Phase, Region, TargetGroup, Theme
 from isi.measures.models import SEARCH_COVER_INDEX, Measure, MeasureQuerySet
 from isi.organisations.models import Organisation
@@ -117,30 +117,52 @@ def _lexeme(stem: str, *, prefix: bool = False) -> str:
 
 def _expand(pattern: str) -> list[str] | None:
     """The stems of the vocabulary matching a LIKE pattern; None if there are too many."""
+    return _expand_all([pattern])[pattern]
+
+
+def _expand_all(patterns: Sequence[str]) -> dict[str, list[str] | None]:
+    """`_expand` of several patterns in one statement (a query's needles: one round trip, not one
+    per needle); each pattern still its own LIMIT, through the trigram index."""
+    wanted = list(dict.fromkeys(patterns))
+    if not wanted:
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT stem FROM {schema.STEM_TABLE} WHERE stem LIKE %s LIMIT %s",
-            [pattern, EXPANSION_LIMIT + 1],
+            "SELECT p.i, s.stem FROM unnest(%s::text[]) WITH ORDINALITY AS p(pattern, i) CROSS JOIN "
+            f"LATERAL (SELECT stem FROM {schema.STEM_TABLE} WHERE stem LIKE p.pattern LIMIT %s) s",
+            [wanted, EXPANSION_LIMIT + 1],
         )
-        found = [row[0] for row in cursor.fetchall()]
-    return None if len(found) > EXPANSION_LIMIT else found
+        rows = cursor.fetchall()
+    found: dict[str, list[str]] = {pattern: [] for pattern in wanted}
+    for number, stem in rows:
+        found[wanted[number - 1]].append(stem)
+    return {pattern: None if len(stems) > EXPANSION_LIMIT else stems for pattern, stems in found.items()}
 
 
-def pg_stems_query(needle: str) -> str | None:
+def _stem_pattern(needle: str) -> str | None:
+    """The vocabulary pattern `pg_stems_query` looks up for a needle (None: none)."""
+    stems = needle.split()
+    if len(stems) == 1:
+        return f"%{stems[0]}%" if len(stems[0]) >= 3 else None
+    return f"%{stems[0]}"
+
+
+def pg_stems_query(needle: str, expand: Callable[[str], list[str] | None] = _expand) -> str | None:
     """One needle as a `simple` tsquery over the stems, via the vocabulary; None if too broad.
 
     A stem of three or more characters becomes every indexed stem containing it (berat →
     berat | migrationsberat | …); a shorter one itself; a phrase: stems ending with its first
     word, then its middle words, then stems starting with its last word (<-> = next position).
-    "" means: occurs nowhere.
+    "" means: occurs nowhere. `expand` looks a pattern (`_stem_pattern`) up in the vocabulary.
     """
     stems = needle.split()
+    pattern = _stem_pattern(needle)
+    if pattern is None:
+        return _lexeme(stems[0])
     if len(stems) == 1:
-        if len(stems[0]) < 3:
-            return _lexeme(stems[0])
-        found = _expand(f"%{stems[0]}%")
+        found = expand(pattern)
         return None if found is None else " | ".join(_lexeme(w) for w in found)
-    first = _expand(f"%{stems[0]}")
+    first = expand(pattern)
     if first is None:
         return None
     if not first:
@@ -150,7 +172,7 @@ def pg_stems_query(needle: str) -> str | None:
     return " <-> ".join(parts)
 
 
-def _pg_clause(clause: Clause) -> tuple[str, list[Any]]:
+def _pg_clause(clause: Clause, expand: Callable[[str], list[str] | None]) -> tuple[str, list[Any]]:
     """A clause matches if the stems do (compound parts; any of its needles), the `german` vector
     does (whole words) or one of its exact keys is in `keys`.
 
@@ -163,7 +185,7 @@ def _pg_clause(clause: Clause) -> tuple[str, list[Any]]:
         parts.append("d.vector @@ (SELECT websearch_to_tsquery('german', %s))")
         params.append(_websearch(clause))
     for needle in clause.needles:
-        stems = pg_stems_query(needle)
+        stems = pg_stems_query(needle, expand)
         if stems is None:
             parts.append(f"{DOC_TEXT} LIKE %s")
             params.append(_like(needle))
@@ -204,7 +226,10 @@ def _pg_score_parts(parsed: ParsedQuery) -> tuple[list[str], list[Any]]:
 
 def _pg_plan(parsed: ParsedQuery) -> TextPlan:
     docs = schema.DOC_TABLE
-    negative = [_pg_clause(c) for c in parsed.negative]
+    # Every needle's vocabulary lookup in one statement.
+    needles = [n for clause in (*parsed.positive, *parsed.negative) for n in clause.needles]
+    expand = _expand_all([p for n in needles if (p := _stem_pattern(n)) is not None]).__getitem__
+    negative = [_pg_clause(c, expand) for c in parsed.negative]
     negative_sql = " OR ".join(sql for sql, _ in negative)
     negative_params = [p for _, params in negative for p in params]
     if not parsed.positive:
@@ -213,7 +238,7 @@ def _pg_plan(parsed: ParsedQuery) -> TextPlan:
             f"(SELECT 1 FROM {docs} d WHERE d.measure_id = m.id AND ({negative_sql}))"
         )
         return TextPlan("postgresql", parsed, sql, tuple(negative_params))
-    positive = [_pg_clause(c) for c in parsed.positive]
+    positive = [_pg_clause(c, expand) for c in parsed.positive]
     where = " AND ".join(sql for sql, _ in positive)
     where_params = [p for _, params in positive for p in params]
     if negative_sql:
@@ -345,6 +370,7 @@ class FacetEntry:
     ref: str  # the value as the SQL gives it back (an id, a code, a status), as text
     key: str  # the value in URLs (MeasureFilter)
     label: str
+    lang: str = "de"  # the label's language ("": the page's, as gettext gives it); isi.catalog.labels
 
 
 @dataclass
@@ -358,12 +384,6 @@ class Catalogue:
     def refs(self, param: str, keys: Sequence[str]) -> list[str]:
         wanted = set(keys[:MAX_VALUES_PER_FACET])
         return [e.ref for e in self.entries.get(param, []) if e.key in wanted]
-
-
-def _label(name: str, name_en: str) -> str:
-    if name_en and (get_language() or "de").startswith("en"):
-        return name_en
-    return name
 
 
 def load_catalogue() -> Catalogue:
@@ -411,9 +431,10 @@ def load_catalogue() -> Catalogue:
                 entries.append(FacetEntry(str(pk), key, name))
                 catalogue.theme_phase[str(pk)] = extra
             else:
-                entries.append(FacetEntry(str(pk), key, _label(name, name_en)))
+                label = entry_label(name, name_en)
+                entries.append(FacetEntry(str(pk), key, label.text, label.lang))
         catalogue.entries[param] = entries
-    catalogue.entries["status"] = [FacetEntry(v, v, str(label)) for v, label in Measure.Status.choices]
+    catalogue.entries["status"] = [FacetEntry(v, v, str(label), "") for v, label in Measure.Status.choices]
     return catalogue
 
 

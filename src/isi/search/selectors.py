@@ -126,6 +126,7 @@ class FacetValue:
     label: str
     count: int
     selected: bool
+    lang: str = "de"  # the label's language ("": the page's); isi.catalog.labels
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,18 @@ class SearchPage:
         return max(1, -(-self.count // self.page_size))
 
 
-def _plan(f: MeasureFilter) -> engine.TextPlan | None:
+def _plan(f: MeasureFilter, snap: snapshots.Snapshot | None = None) -> engine.TextPlan | None:
     if not f.q.strip():
         return None
     parsed = parse_query(f.q)
     if parsed.is_empty:
         return engine.text_plan(parsed)
-    return engine.text_plan(parsed, use_index=ensure_index_current())
+    if snap is not None and snap.kept and snap.index_complete:
+        return engine.text_plan(parsed, use_index=True)  # checked at this token: one statement less
+    use_index = ensure_index_current()
+    if snap is not None and snap.kept and use_index:
+        snap.index_complete = True
+    return engine.text_plan(parsed, use_index=use_index)
 
 
 def _facets(
@@ -172,7 +178,7 @@ def _facets(
             else catalogue.entries.get(param, [])
         )
         result[param] = [
-            FacetValue(e.key, e.label, found.get(e.ref, 0), e.key in selected)
+            FacetValue(e.key, e.label, found.get(e.ref, 0), e.key in selected, e.lang)
             for e in entries
             if found.get(e.ref, 0) or e.key in selected
         ]
@@ -229,15 +235,21 @@ def search_measures(
 
 
 def search_page(
-    f: MeasureFilter, *, page: int = 1, page_size: int = 20, facets: Sequence[str] = tuple(FACET_PARAMS)
+    f: MeasureFilter,
+    *,
+    page: int = 1,
+    page_size: int = 20,
+    facets: Sequence[str] = tuple(FACET_PARAMS),
+    snap: snapshots.Snapshot | None = None,
 ) -> SearchPage:
     """`search_measures` without loading the page's measures: their ids in `page_ids` (from the
     snapshot: load them with `page_items`, which reads them through `public()` again), `items`
-    empty, and the snapshot's epoch (for caches of what is shown per measure)."""
+    empty, and the snapshot's epoch (for caches of what is shown per measure). `snap`: the
+    snapshot the caller already read (default: the current one)."""
     page = max(1, page)
     page_size = max(1, page_size)
-    plan = _plan(f)
-    snap = snapshots.current()
+    snap = snap if snap is not None else snapshots.current()
+    plan = _plan(f, snap)
     catalogue = reference.catalogue(snap)
     statement = engine.Statement(f, plan, catalogue)
     wanted = [param for param in FACET_PARAMS if param in facets]
@@ -330,16 +342,18 @@ def filtered_public_measures(f: MeasureFilter) -> MeasureQuerySet:
     return measures_with_details(_ordered(qs, f, plan))
 
 
-def public_page_ids(f: MeasureFilter, *, offset: int, limit: int) -> engine.Result:
+def public_page_ids(
+    f: MeasureFilter, *, offset: int, limit: int, snap: snapshots.Snapshot | None = None
+) -> engine.Result:
     """`limit` public measure ids from `offset` in the filter's order, how many match, and the
     snapshot's epoch (for caches of what is shown per measure): the anonymous API list.
 
     The search page's evaluator (isi.search.evaluate) without facets, highlights or suggestion:
     the same selection and order as `filtered_public_measures`. The ids come from the snapshot:
     read the measures through `Measure.objects.public()` again (a write that bypassed the
-    services may have hidden one).
+    services may have hidden one). `snap`: the snapshot the caller already read.
     """
-    plan = _plan(f)
-    snap = snapshots.current()
+    snap = snap if snap is not None else snapshots.current()
+    plan = _plan(f, snap)
     statement = engine.Statement(f, plan, reference.catalogue(snap))
     return evaluate.run(statement, facets=(), limit=max(1, limit), offset=max(0, offset), snap=snap)

@@ -163,6 +163,9 @@ class Snapshot:
     epoch: int = field(default_factory=lambda: next(_EPOCHS))
     log: tuple[np.ndarray, ...] = ()
     kept: bool = False  # the process keeps it (current()): only then may later caches follow it
+    # The search index was found complete at this token (isi.search.selectors, ensure_index_current):
+    # the token names the newest measure, so the ends of the id range cannot have moved since.
+    index_complete: bool = False
     _positions: dict[str, np.ndarray] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -38,6 +38,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from isi.catalog.labels import Label, entry_label
 from isi.catalog.models import Area, FundingProgramme, TargetGroup, ThemeLead
 from isi.core.models import ChangeRecord
 from isi.measures.models import Measure, MeasureOrganisation, MeasureRelation
@@ -114,9 +115,10 @@ def page_stamp(pk: int) -> Stamp | None:
     return Stamp(*found[0]) if found else None
 
 
-def catalogue_labels(measure: Measure) -> dict[str, list[str]]:
+def catalogue_labels(measure: Measure) -> dict[str, list[Label]]:
     """Areas, target groups and funding programmes of the measure, in the page's language, in one
-    query (a UNION of the three link tables), each list in the catalogue's order."""
+    query (a UNION of the three link tables), each list in the catalogue's order; each label with
+    its language, so the template marks a German one on a page in another (``catalog_label``)."""
     parts = []
     for kind, (field, model) in LABEL_KINDS.items():
         through: Any = getattr(Measure, field).through
@@ -134,10 +136,10 @@ def catalogue_labels(measure: Measure) -> dict[str, list[str]]:
         )
     first, *rest = parts
     rows = sorted(first.union(*rest, all=True), key=lambda row: (row[0], row[1], row[2], row[4]))
-    labels: dict[str, list[str]] = {kind: [] for kind in LABEL_KINDS}
+    labels: dict[str, list[Label]] = {kind: [] for kind in LABEL_KINDS}
     for kind, _position, name, name_en, _pk in rows:
         # The catalogue's own rule for the label (German, or English when the page is English).
-        labels[kind].append(LABEL_KINDS[kind][1](name=name, name_en=name_en).label)
+        labels[kind].append(entry_label(name, name_en))
     return labels
 
 

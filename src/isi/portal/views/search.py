@@ -40,6 +40,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from isi.catalog.labels import lang_attribute
 from isi.core.parsing import parse_int
 from isi.measures.models import Measure
 from isi.measures.selectors import public_measures
@@ -77,10 +78,12 @@ def _page_number(request: HttpRequest) -> int:
 def search(request: HttpRequest) -> HttpResponse:
     measure_filter = MeasureFilter.from_params(request.GET)
     page = _page_number(request)
-    key = _cache_key(measure_filter, page)
+    # Read once: the fragment's key and, on a miss, its rendering use the same snapshot.
+    snap = snapshot.current() if _cache_seconds() > 0 else None
+    key = _cache_key(measure_filter, page, snap)
     area = _cached(key)
     if area is None:
-        rendered = _render_area(measure_filter, page)
+        rendered = _render_area(measure_filter, page, snap)
         if isinstance(rendered, HttpResponseRedirect):
             return rendered
         area, shown = rendered
@@ -95,10 +98,10 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 def _render_area(
-    measure_filter: MeasureFilter, page: int
+    measure_filter: MeasureFilter, page: int, snap: snapshot.Snapshot | None = None
 ) -> tuple[SafeString, list[int]] | HttpResponseRedirect:
     """The fragment and the ids of the measures it lists (or the redirect past the last page)."""
-    result = search_page(measure_filter, page=page, page_size=PAGE_SIZE)
+    result = search_page(measure_filter, page=page, page_size=PAGE_SIZE, snap=snap)
     if result.count and result.page > result.pages:
         # Past the last page (an old link, a typed address): the last page, not "114 found" over
         # an empty list.
@@ -190,20 +193,21 @@ def _annotate_result_lines(items: Sequence[Measure]) -> None:
 
 # One facet value: a labelled checkbox with its count. Built here rather than in the template: a
 # page lists over a hundred of them, and the template language's per-variable cost made them most of
-# the fragment's rendering time. Owner and theme names are German in every language.
+# the fragment's rendering time. Each value carries its language (organisation, Land and NAP-I names
+# German, catalogue entries German or English, status labels the page's): `lang_attribute` marks it
+# when it is not the page's (isi.catalog.labels).
 FACET_ROW = (
     '<li><label for="{id}"><input class="kern-form-check__checkbox" type="checkbox" id="{id}" '
     'name="{param}" value="{value}"{checked}><span><span{lang}>{label}</span> '
     '<span class="count">({count})</span></span></label></li>'
 )
-GERMAN_LABELS = frozenset({"owner", "theme"})
 
 
 def facet_rows(param: str, values: Sequence[FacetValue]) -> list[SafeString]:
     """The facet's values as escaped ``<li>`` rows (ids ``f-<param>-<n>``, n from 1)."""
-    lang = ' lang="de"' if param in GERMAN_LABELS else ""
     number = formats.localize if settings.USE_THOUSAND_SEPARATOR else str
     param_text = escape(param)
+    lang = {value.lang: lang_attribute(value.lang) for value in values}  # once per language, not per row
     return [
         mark_safe(  # noqa: S308 - every value escaped
             FACET_ROW.format(
@@ -211,7 +215,7 @@ def facet_rows(param: str, values: Sequence[FacetValue]) -> list[SafeString]:
                 param=param_text,
                 value=escape(value.value),
                 checked=" checked" if value.selected else "",
-                lang=lang,
+                lang=lang[value.lang],
                 label=conditional_escape(value.label),
                 count=number(value.count),
             )
@@ -224,12 +228,12 @@ def _cache_seconds() -> int:
     return int(getattr(settings, "ISI_SEARCH_SNAPSHOT_SECONDS", 0))
 
 
-def _cache_key(measure_filter: MeasureFilter, page: int) -> str | None:
-    """The fragment's key: normalised filter, page, language, script prefix and the data's token
-    (None: no cache)."""
-    if _cache_seconds() <= 0:
+def _cache_key(measure_filter: MeasureFilter, page: int, snap: snapshot.Snapshot | None) -> str | None:
+    """The fragment's key: normalised filter, page, language, script prefix and the token of the
+    data's snapshot (None: no cache)."""
+    if _cache_seconds() <= 0 or snap is None:
         return None
-    parts = repr((astuple(measure_filter), page, get_language(), get_script_prefix(), snapshot.token()))
+    parts = repr((astuple(measure_filter), page, get_language(), get_script_prefix(), snap.token))
     return "isi:search-area:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
