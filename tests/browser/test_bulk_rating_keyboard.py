@@ -14,7 +14,7 @@ from isi.coordination.models import OverlapCandidate
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
 from tests.browser.conftest import PASSWORD
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.support import axe_violations
 from tests.integration.coordination_fixtures import pair, run_with
 
 pytestmark = [

@@ -12,7 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from isi.accounts.models import User
 from isi.catalog.models import TargetGroup
 from isi.organisations.models import Organisation
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.support import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

@@ -16,7 +16,7 @@ from isi.measures.models import Measure
 from isi.measures.services import measure_create
 from isi.organisations.models import Organisation
 from tests.browser.conftest import PASSWORD
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.support import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

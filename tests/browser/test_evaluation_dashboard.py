@@ -16,7 +16,7 @@ from isi.accounts.models import User
 from isi.catalog.models import Area, Level
 from isi.measures.models import Evaluation, Measure
 from isi.organisations.models import Organisation
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.support import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

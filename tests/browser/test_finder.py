@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
+
+from tests.browser.support import axe_violations, overflow
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,8 +19,6 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TEXT_SPACING = (
     "* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
     " p { margin-bottom: 2em !important; }"
@@ -42,19 +41,6 @@ def phone(browser: Browser) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
-
-
-def overflow(page: Page) -> int:
-    """How far the page is wider than the window (0: no horizontal scrolling)."""
-    return int(page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
 
 
 def answer_by_keyboard(page: Page, step: str) -> None:

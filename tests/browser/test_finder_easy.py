@@ -11,7 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.test_finder import TEXT_SPACING, answer_by_keyboard, axe_violations, overflow
+from tests.browser.support import axe_violations, overflow
+from tests.browser.test_finder import TEXT_SPACING, answer_by_keyboard
 
 pytestmark = [
     pytest.mark.browser,

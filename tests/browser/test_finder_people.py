@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tests.browser.test_finder import overflow
+from tests.browser.support import overflow
 from tests.browser.test_finder_htmx import STEP_PATH, LogLines, choose_by_keyboard, path_of, send_and_wait
 from tests.integration.test_finder_web import (
     AFGHAN_ASYLUM_SEEKER,

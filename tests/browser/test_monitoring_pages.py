@@ -18,7 +18,7 @@ from isi.measures.models import Measure
 from isi.monitoring.demo import load_demo_indicators
 from isi.monitoring.models import Indicator, MeasureIndicator
 from isi.organisations.models import Organisation
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.support import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

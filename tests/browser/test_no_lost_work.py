@@ -201,7 +201,7 @@ def test_double_click_on_save_creates_one_measure(
 def test_start_page_staff_list_options_and_the_warning_dialog_pass_axe(
     live_server: LiveServer, sign_in_as: Any, referentin: User, settings: Any
 ) -> None:
-    from tests.browser.test_accessibility import axe_violations
+    from tests.browser.support import axe_violations
 
     stale = a_measure("Lange nicht geprüft")
     Measure.objects.filter(pk=stale.pk).update(last_reviewed_at=None)

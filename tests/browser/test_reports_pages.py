@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, expect
 from pytest_django.live_server_helper import LiveServer
 
 from isi.accounts.models import User
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.support import axe_violations
 from tests.browser.test_keyboard import tab_to
 from tests.integration.reports_fixtures import World, make_world
 

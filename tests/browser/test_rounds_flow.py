@@ -18,7 +18,7 @@ from isi.measures.models import Evaluation, Measure
 from isi.measures.services import measure_update
 from isi.organisations.models import Organisation
 from isi.rounds import services
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.support import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

@@ -20,7 +20,7 @@ from isi.catalog.models import Level
 from isi.imports.roundtrip.xlsx import measures_workbook
 from isi.measures.models import Measure
 from isi.organisations.models import Organisation
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.support import axe_violations
 
 pytestmark = [
     pytest.mark.browser,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -12,6 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from isi.accounts.models import User
 from isi.organisations.models import Organisation
+from tests.browser.support import axe_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,8 +18,6 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PASSWORD = "richtig-langes-passwort"
 
 
@@ -43,17 +40,6 @@ def axe_page(browser: Browser) -> Iterator[Page]:
     tab = context.new_page()
     yield tab
     context.close()
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
 
 
 def try_sign_in(page: Page, password: str) -> None:

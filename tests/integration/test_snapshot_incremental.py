@@ -278,3 +278,34 @@ def test_a_change_record_that_became_visible_late_is_still_read(kept: list[str])
         snapshot._kept[key].positions("title"), snapshot.build(snapshot.token()).positions("title")
     )
     assert kept == ["build", "patch", "build"]
+
+
+def test_threads_asking_at_once_build_the_snapshot_once(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Single flight: at a worker's start (or when the bound runs out) its threads wait for one
+    build instead of each building the same snapshot."""
+    import threading
+    import time
+
+    settings.ISI_SEARCH_SNAPSHOT_SECONDS = 60
+    monkeypatch.setattr(snapshot, "keepable", lambda: True)
+    monkeypatch.setattr(snapshot, "token", lambda: (41, 7))
+    snapshot.clear()
+    builds: list[int] = []
+
+    def slow_build(now: tuple[object, ...]) -> snapshot.Snapshot:
+        builds.append(threading.get_ident())
+        time.sleep(0.3)  # every thread arrives meanwhile
+        return snapshot.Snapshot(now, np.array([1, 2], dtype=np.int64), {}, {}, {})
+
+    monkeypatch.setattr(snapshot, "build", slow_build)
+    got: list[snapshot.Snapshot] = []
+    threads = [threading.Thread(target=lambda: got.append(snapshot.current())) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    snapshot.clear()
+    assert len(builds) == 1
+    assert len(got) == 6 and all(s is got[0] for s in got) and got[0].kept

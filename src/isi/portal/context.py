@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.urls import NoReverseMatch, get_script_prefix, reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import get_language, get_language_info, gettext, override
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -24,7 +25,44 @@ def site(request: HttpRequest) -> dict[str, Any]:
         # seven languages they cost a quarter of a millisecond on every public page (issue #13).
         "language_alternates": alternates_html(versions),
         "language_links": links_html(versions, get_language()),
+        "language_hint": language_hint(request, versions),
     }
+
+
+def preferred_language(accept_language: str) -> str | None:
+    """The first of settings.LANGUAGES that the browser's Accept-Language asks for (by weight;
+    "ar-SY" counts as "ar"), or None. Django's parser bounds the header's length."""
+    ours = {code for code, _ in settings.LANGUAGES}
+    for tag, weight in parse_accept_lang_header(accept_language):
+        primary = tag.split("-")[0].lower()
+        if primary in ours and weight > 0:  # q=0: "not this one"
+            return primary
+    return None
+
+
+def language_hint(request: HttpRequest, versions: list[dict[str, Any]]) -> SafeString:
+    """A German public page (the address without a language prefix is always German) for a
+    browser that asks for another of ISI's languages first: one line in that language linking to
+    this page in it. Nothing when the visitor chose a language (its cookie) or prefers German."""
+    if not versions or get_language() != settings.LANGUAGE_CODE:
+        return mark_safe("")
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        return mark_safe("")
+    wanted = preferred_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+    version = next((v for v in versions if v["code"] == wanted), None)
+    if version is None or version["default"]:
+        return mark_safe("")
+    with override(version["code"]):
+        text = gettext("Diese Seite gibt es auch in Ihrer Sprache:")
+    return format_html(
+        '<p class="language-hint kern-body" lang="{code}" dir="{dir}">{text} '
+        '<a class="kern-link" href="{href}" hreflang="{code}">{name}</a></p>',
+        code=version["code"],
+        dir="rtl" if version["bidi"] else "ltr",
+        text=text,
+        href=version["href"],
+        name=version["name"],
+    )
 
 
 def alternates_html(versions: list[dict[str, Any]]) -> SafeString:

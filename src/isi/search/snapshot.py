@@ -562,6 +562,25 @@ def _before(keys: list[OrderBy], names: list[str], values: tuple[object, ...]) -
 
 _lock = threading.Lock()
 _kept: dict[str, Snapshot] = {}
+# One thread of a process builds or patches the kept snapshot; threads asking meanwhile wait and
+# take its result. A build at 100,000 measures costs about a second; each of a worker's threads
+# doing the same build at once (at start, and when ISI_SEARCH_SNAPSHOT_SECONDS runs out) made
+# every search of that worker wait for several.
+_making = threading.Lock()
+
+
+def _at_least(have: tuple[object, ...], want: tuple[object, ...]) -> bool:
+    """`have` is the token `want` or a later one (each part at least as high)."""
+    if have == want:
+        return True
+    pairs = list(zip(have, want, strict=False))
+    return len(have) == len(want) and all(
+        isinstance(a, int) and isinstance(b, int) and a >= b for a, b in pairs
+    )
+
+
+def _fresh(found: Snapshot | None, seconds: int) -> bool:
+    return found is not None and time.monotonic() - found.built_at < seconds
 
 
 def current() -> Snapshot:
@@ -571,9 +590,26 @@ def current() -> Snapshot:
     now = token()
     with _lock:
         found = _kept.get(key)
-    fresh = found is not None and time.monotonic() - found.built_at < seconds
-    if found is not None and fresh and found.token == now:
+    if found is not None and _fresh(found, seconds) and found.token == now:
         return found
+    if seconds <= 0 or not keepable():
+        return _made(found, _fresh(found, seconds), now)
+    with _making:
+        with _lock:
+            found = _kept.get(key)
+        fresh = _fresh(found, seconds)
+        if found is not None and fresh and _at_least(found.token, now):
+            return found  # another thread made it while this one waited
+        snapshot = _made(found, fresh, now)
+        snapshot.kept = True
+        with _lock:
+            _kept[key] = snapshot
+    return snapshot
+
+
+def _made(found: Snapshot | None, fresh: bool, now: tuple[object, ...]) -> Snapshot:
+    """A snapshot for token `now`: `found` patched if it is fresh and the changes are few, else
+    built anew (continuing `found`'s epoch where every change since is known by measure)."""
     snapshot = None
     if found is not None and fresh:
         started = time.perf_counter()
@@ -591,10 +627,6 @@ def current() -> Snapshot:
                 continued = _continued(found, np.array(sorted(delta[0]), dtype=np.int64))
                 snapshot.epoch = continued.get("epoch", snapshot.epoch)
                 snapshot.log = continued.get("log", ())
-    if seconds > 0 and keepable():
-        snapshot.kept = True
-        with _lock:
-            _kept[key] = snapshot
     return snapshot
 
 
