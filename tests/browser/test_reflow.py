@@ -11,7 +11,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from isi.measures.models import Measure
 from tests.browser.support import overflow
-from tests.integration.test_language_prefix import public_pages, world  # noqa: F401 - the fixture
+from tests.integration.test_language_prefix import make_world, public_pages
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,12 +20,17 @@ pytestmark = [
 ]
 
 
+@pytest.fixture
+def world() -> Measure:
+    return make_world()
+
+
 @pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES])
 def test_no_public_page_scrolls_sideways_at_320_px(
     live_server: LiveServer,
     browser: Browser,
     world: Measure,
-    code: str,  # noqa: F811
+    code: str,
 ) -> None:
     context = browser.new_context(locale=code, viewport={"width": 320, "height": 640})
     page = context.new_page()

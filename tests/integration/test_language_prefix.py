@@ -23,6 +23,11 @@ HREF = re.compile(r'<a [^>]*href="(/[^"]*)"')
 
 @pytest.fixture
 def world() -> Measure:
+    return make_world()
+
+
+def make_world() -> Measure:
+    """One public measure in a NAP-I theme, owned by the BMI (the pages of `public_pages`)."""
     bmi = Organisation.objects.get(key="bmi")
     measure = Measure.objects.create(
         title="Integrationskurs für Eltern",
