@@ -84,7 +84,22 @@ class Level(CatalogEntry):
         verbose_name_plural = _("Ebenen")
 
 
-class Region(models.Model):
+class GermanLabelled:
+    """Names shown in German on every page (regions' official names, NAP-I titles), with the same
+    `label`/`label_lang` as the catalogue entries (isi.catalog.labels)."""
+
+    label_field = "name"
+
+    @property
+    def label(self) -> str:
+        return str(getattr(self, self.label_field))
+
+    @property
+    def label_lang(self) -> str:
+        return GERMAN
+
+
+class Region(GermanLabelled, models.Model):
     """A Land or Kommune by its official key (ARS: 2 digits for a Land, 12 for a Kommune)."""
 
     class Kind(models.TextChoices):
@@ -106,14 +121,7 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # Official names, German in every language (as the catalogue entries' `label`/`label_lang`).
-    @property
-    def label(self) -> str:
-        return self.name
-
-    @property
-    def label_lang(self) -> str:
-        return GERMAN
+    label_field = "name"  # official names: German in every language
 
 
 class FundingProgramme(CatalogEntry):
@@ -126,7 +134,7 @@ class FundingProgramme(CatalogEntry):
         verbose_name_plural = _("Förderprogramme")
 
 
-class Phase(models.Model):
+class Phase(GermanLabelled, models.Model):
     """NAP-I phase (1–5)."""
 
     number = models.PositiveSmallIntegerField(_("Nummer"), unique=True)
@@ -142,20 +150,14 @@ class Phase(models.Model):
         return f"Phase {self.roman}: {self.title}"
 
     # Pages show the German title in every language (title_en, ISI's own summary, is for the API).
-    @property
-    def label(self) -> str:
-        return self.title
-
-    @property
-    def label_lang(self) -> str:
-        return GERMAN
+    label_field = "title"
 
     @property
     def roman(self) -> str:
         return ["", "I", "II", "III", "IV", "V"][self.number] if self.number <= 5 else str(self.number)
 
 
-class Theme(models.Model):
+class Theme(GermanLabelled, models.Model):
     """NAP-I Themenforum, numbered within its phase as in the document."""
 
     phase = models.ForeignKey(Phase, verbose_name=_("Phase"), on_delete=models.PROTECT, related_name="themes")
@@ -179,14 +181,7 @@ class Theme(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    # As Phase: the German title on every page.
-    @property
-    def label(self) -> str:
-        return self.title
-
-    @property
-    def label_lang(self) -> str:
-        return GERMAN
+    label_field = "title"  # as Phase: the German title on every page
 
     @property
     def number_label(self) -> str:
