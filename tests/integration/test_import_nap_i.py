@@ -248,7 +248,9 @@ def test_changed_measure_is_restored_with_version_and_record(imported: str, seed
     m.refresh_from_db()
     assert m.title.startswith("Vernetzung der Angebote") and m.funding_note == ""
     assert m.version == 2
-    record = ChangeRecord.objects.filter(object_id=m.pk, action="update").get()
+    record = ChangeRecord.objects.filter(
+        object_type="measures.measure", object_id=m.pk, action="update"
+    ).get()
     assert record.before and record.after
     assert record.before["title"] == "Von Hand geändert"
     assert set(record.changed_fields()) == {"title", "funding_note"}
@@ -532,3 +534,21 @@ def test_reimported_change_is_found_by_search(nap_i_seed_path: Path) -> None:
         handle.write(changed)
     call_command("import_nap_i", handle.name, stdout=StringIO())
     assert search_public_measures(MeasureFilter(q="Zebrastreifenprogramm")).count == 1
+
+
+def test_restored_theme_leads_and_phase_title_are_recorded(imported: str, seed_bytes: bytes) -> None:
+    """Measure pages show a theme's leads: a re-import that changes them leaves a change record
+    (the pages' caches and the search snapshot follow change records), and so does a phase title."""
+    theme = Theme.objects.get(phase__number=1, position=1)
+    theme.lead_links.all().delete()
+    Phase.objects.filter(number=2).update(title="Alter Titel")
+    records = ChangeRecord.objects.count()
+    import_nap_i(parse_nap_i(seed_bytes))
+    assert ChangeRecord.objects.count() == records + 2
+    lead_record = ChangeRecord.objects.filter(object_type="catalog.theme", object_id=theme.pk).latest("id")
+    assert (lead_record.action, lead_record.source) == ("update", "import nap-i")
+    assert lead_record.before is not None and lead_record.before["leads"] == []
+    assert lead_record.after is not None and lead_record.after["leads"] == [AA]
+    assert lead_record.changed_fields() == ["leads"]
+    phase_record = ChangeRecord.objects.filter(object_type="catalog.phase").latest("id")
+    assert phase_record.before == {"title": "Alter Titel"}

@@ -30,6 +30,8 @@ from django.utils.text import slugify
 
 from isi.catalog.loaders import read_data
 from isi.catalog.models import Area, Component, Level, Phase, TargetGroup, Theme, ThemeLead
+from isi.core.changes import record_change
+from isi.core.models import ChangeRecord
 from isi.imports.napi.document import NapIDocument, NapIMeasure, NapIPhase, NapITheme
 from isi.imports.napi.gazetteer import Gazetteer, OrgMention
 from isi.imports.napi.owner import NoOwnerError, derive_owner
@@ -198,8 +200,10 @@ class _Importer:
             obj = Phase.objects.create(number=phase.number, title=phase.title)
             self.report.phases.created += 1
         elif obj.title != phase.title:
+            before = {"title": obj.title}
             obj.title = phase.title
             obj.save(update_fields=["title"])
+            self._record(obj, before, {"title": obj.title})
             self.report.phases.updated += 1
         else:
             self.report.phases.unchanged += 1
@@ -224,6 +228,7 @@ class _Importer:
             current = list(
                 obj.lead_links.order_by("position", "pk").values_list("organisation_id", flat=True)
             )
+            before = self._theme_facts(obj, current)
             changed = False
             if obj.introduction != theme.introduction:
                 obj.introduction = theme.introduction
@@ -234,11 +239,25 @@ class _Importer:
                 self._set_leads(obj, leads)
                 changed = True
             if changed:
+                # Theme pages and every measure page of the theme show these (the pages' caches
+                # and the search snapshot follow change records).
+                self._record(obj, before, self._theme_facts(obj, [org.pk for org in leads]))
                 self.report.themes.updated += 1
             else:
                 self.report.themes.unchanged += 1
         for measure in theme.measures:
             self.import_measure(obj, leads, measure)
+
+    @staticmethod
+    def _theme_facts(theme: Theme, lead_ids: Sequence[int]) -> dict[str, Any]:
+        names = Organisation.objects.in_bulk(list(lead_ids))
+        return {
+            "introduction": theme.introduction,
+            "leads": [names[pk].name for pk in lead_ids if pk in names],
+        }
+
+    def _record(self, obj: models.Model, before: dict[str, Any], after: dict[str, Any]) -> None:
+        record_change(obj, action=ChangeRecord.Action.UPDATE, before=before, after=after, source=self.source)
 
     @staticmethod
     def _set_leads(theme: Theme, leads: Sequence[Organisation]) -> None:
