@@ -35,7 +35,8 @@ deadline and a request cap):
 Prints throughput, p50/p95/p99 and errors per phase and per request kind, and the ratios against
 the targets: mix throughput ≥ 30 % of the floor's, search p95 ≤ 0.5 × Datasette's, mix p95 ≤ 300 ms
 (at 100,000 measures on PostgreSQL). Never fails on a number: exit status 0 unless the setup fails.
-Client and servers share the machine's cores; the client's own CPU time is printed.
+Client and servers share the machine's cores: the cores each used during the floor and the mix
+(ISI's gunicorn, PostgreSQL, this client, Datasette, anything else; from /proc) are printed.
 """
 
 from __future__ import annotations
@@ -276,6 +277,52 @@ def gunicorn_command(port: int) -> tuple[list[str], str]:
         described = f"gunicorn --workers {workers}"
     cmd += ["--bind", f"127.0.0.1:{port}", "--pythonpath", str(BENCH), "load_wsgi:application"]
     return cmd, described
+
+
+# --- where the CPU goes -------------------------------------------------------------------------
+
+CPU_GROUPS = ("ISI (gunicorn)", "PostgreSQL", "client", "Datasette", "other")
+
+
+def cpu_by_group() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by every running process, by group (Linux /proc;
+    empty elsewhere). The client is this process; PostgreSQL every `postgres` process."""
+    groups: dict[str, float] = dict.fromkeys(CPU_GROUPS, 0.0)
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # gone meanwhile
+        fields = stat.rsplit(")", 1)[1].split()
+        used = (int(fields[11]) + int(fields[12])) / tick
+        name = stat.split("(", 1)[1].rsplit(")", 1)[0]
+        if int(entry.name) == os.getpid():
+            group = "client"
+        elif "gunicorn" in command and "load_wsgi" in command:
+            group = "ISI (gunicorn)"
+        elif name == "postgres" or command.startswith("postgres"):
+            group = "PostgreSQL"
+        elif "datasette" in command:
+            group = "Datasette"
+        else:
+            group = "other"
+        groups[group] += used
+    return groups
+
+
+def cpu_line(before: dict[str, float], after: dict[str, float], seconds: float) -> str:
+    """The cores each group used between two `cpu_by_group` readings."""
+    if not before or not after or seconds <= 0:
+        return "(no /proc here)"
+    used = {group: max(0.0, after[group] - before[group]) / seconds for group in CPU_GROUPS}
+    return ", ".join(f"{group} {cores:.2f}" for group, cores in used.items()) + " cores"
 
 
 # --- load ---------------------------------------------------------------------------------------
@@ -658,9 +705,12 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
             log(f"warm-up {warm:.0f} s …")
             run_phase("warm-up", clients, warm, "mix")
             log(f"floor {args.seconds:.0f} s …")
+            cpu_start = cpu_by_group()
             floor = run_phase("floor", clients, args.seconds, "floor")
+            cpu_floor = cpu_by_group()
             log(f"mix {args.seconds:.0f} s …")
             mix = run_phase("mix", clients, args.seconds, "mix")
+            cpu_mix = cpu_by_group()
             log(f"search comparison, {args.queries} queries …")
             search = search_comparison(work, f"http://127.0.0.1:{ds_port}", args.queries, args.seed)
         finally:
@@ -692,6 +742,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     print(f"  mix p95                         {mix_figures['p95']:6.0f} ms (target ≤ 300 ms, 100,000 on PG)")
     print(f"  errors                          {floor.errors + mix.errors} (target 0)")
     print(f"  client CPU (this process)       {client_cpu:6.1f} s")
+    # Who used the cores (a machine shared by client, servers and database).
+    print(f"\nCPU during the floor: {cpu_line(cpu_start, cpu_floor, floor.seconds)}")
+    print(f"CPU during the mix:   {cpu_line(cpu_floor, cpu_mix, mix.seconds)}")
     return 0
 
 
