@@ -26,6 +26,7 @@ from isi.catalog.models import Area, Component, FundingProgramme, Level, Region,
 from isi.measures.models import Measure
 from isi.search import snapshot
 from tests.api.support import make_measure
+from tests.integration.test_finder_web import EU_WORKER
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +40,6 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 # of a longer sentence ("Leichte Sprache").
 BEFORE = r"(?:^|(?<=[;·(„:,])|(?<=[;·(„:,]\s))"
 AFTER = r"(?=\s?(?:$|[;·)“,(]))"
-EU_WORKER = {
-    "staatsangehoerigkeit": "eu",
-    "schule": "no",
-    "deutsch": "no",
-    "arbeit": ["employed"],
-    "deutsch-beruf": "yes",
-}
 STEP = re.compile(r"^(?:/[a-z]{2})?/angebotsfinder/frage/[a-z-]+/$")
 
 

@@ -22,6 +22,7 @@ from isi.organisations.models import Organisation
 from isi.search import snapshot
 from isi.search.filters import MeasureFilter
 from isi.search.selectors import search_public_measures
+from tests.integration.at_once import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -300,12 +301,7 @@ def test_threads_asking_at_once_build_the_snapshot_once(
         return snapshot.Snapshot(now, np.array([1, 2], dtype=np.int64), {}, {}, {})
 
     monkeypatch.setattr(snapshot, "build", slow_build)
-    got: list[snapshot.Snapshot] = []
-    threads = [threading.Thread(target=lambda: got.append(snapshot.current())) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    got = at_once(snapshot.current)
     snapshot.clear()
     assert len(builds) == 1
     assert len(got) == 6 and all(s is got[0] for s in got) and got[0].kept

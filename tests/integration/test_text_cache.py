@@ -20,6 +20,7 @@ from isi.search import snapshot, textcache
 from isi.search.filters import MeasureFilter
 from isi.search.indexing import reindex_measures
 from isi.search.selectors import public_page_ids, search_public_measures
+from tests.integration.at_once import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -230,15 +231,7 @@ def test_threads_asking_one_cold_query_at_once_match_it_once(
         return textcache.Match(np.array([3, 1]), np.array([2.0, 1.0]), snap.epoch, 0, time.monotonic())
 
     monkeypatch.setattr(textcache, "full", slow_full)
-    found: list[textcache.Match | None] = []
-    threads = [
-        threading.Thread(target=lambda: found.append(textcache.lookup(plan, snap)))  # type: ignore[arg-type]
-        for _ in range(6)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    found = at_once(lambda: textcache.lookup(plan, snap))  # type: ignore[arg-type]
     textcache.clear()
     assert len(calls) == 1
     assert len(found) == 6 and all(match is found[0] for match in found)
