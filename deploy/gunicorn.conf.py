@@ -106,6 +106,27 @@ def pre_request(worker: Any, req: Any) -> None:
         req.headers = [(name, value) for name, value in req.headers if name.upper() not in SCHEME_HEADERS]
 
 
+def on_starting(server: Any) -> None:
+    """Empty the cache of rendered parts that the workers share (isi.core.cache): parts kept by
+    the code that ran before must not be served by the code that runs now."""
+    _empty_cache(server)
+
+
+def on_reload(server: Any) -> None:
+    """On HUP (`systemctl reload isi-web`), before the new workers start: as on_starting."""
+    _empty_cache(server)
+
+
+def _empty_cache(server: Any) -> None:
+    from isi.core.cache import empty_shared_cache
+
+    try:
+        if empty_shared_cache():
+            server.log.info("shared page cache emptied (%s)", settings.CACHES["default"]["LOCATION"])
+    except Exception as exc:  # a cache that cannot be emptied must not keep the server from starting
+        server.log.warning("shared page cache not emptied: %s: %s", type(exc).__name__, exc)
+
+
 def post_worker_init(worker: Any) -> None:
     """Build the search snapshot before this worker takes its first request (a warm start).
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +56,26 @@ def request_log() -> Iterator[Lines]:
     """The lines of the request log (`isi.requests`) written while the test runs."""
     with collected() as lines:
         yield lines
+
+
+@pytest.fixture
+def caches_on(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The caches of public pages as in production (tests run without them): the search snapshot
+    kept as outside a transaction (60 s), rendered parts kept (300 s); every cache empty before
+    and after the test."""
+    from django.core.cache import cache
+
+    from isi.api import measures as api_measures
+    from isi.search import snapshot
+
+    def empty() -> None:
+        cache.clear()
+        snapshot.clear()
+        api_measures.clear_list_changed()
+
+    settings.ISI_SEARCH_SNAPSHOT_SECONDS = 60
+    settings.ISI_PAGE_CACHE_SECONDS = 300
+    monkeypatch.setattr(snapshot, "keepable", lambda: True)
+    empty()
+    yield
+    empty()

@@ -10,6 +10,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.csp import CSP
 
+from isi.core.cache import database_key_prefix
 from isi.env import (
     ConfigurationError,
     env_bool,
@@ -254,20 +255,33 @@ ISI_SEARCH_TEXT_CACHE_SECONDS = 0 if TESTING else env_int("ISI_SEARCH_TEXT_CACHE
 # At most this many hit ids over all kept matches (16 bytes each: 2,000,000 ≈ 32 MiB per process).
 ISI_SEARCH_TEXT_CACHE_IDS = env_int("ISI_SEARCH_TEXT_CACHE_IDS", 2_000_000, minimum=0)
 # The public part of a measure page is kept in CACHES, keyed by the measure's version and the
-# newest change record (isi.portal.views.measures); writes that bypass the services are seen after
-# this many seconds. 0: rendered for every request (tests, except those of the cache).
+# newest change record that is not a measure's (isi.portal.views.measures); writes that bypass the
+# services are seen after this many seconds. 0: rendered for every request (tests, except those of
+# the cache).
 ISI_PAGE_CACHE_SECONDS = 0 if TESTING else env_int("ISI_PAGE_CACHE_SECONDS", 300, minimum=0)
-# Rendered parts of public pages (measure pages, search results) are kept per process in memory
-# (LocMem). An entry is 5–40 KB: 2,000 entries are at most about 80 MB per worker
-# (docs/operations.md, "Memory").
-ISI_PAGE_CACHE_ENTRIES = env_int("ISI_PAGE_CACHE_ENTRIES", 2000, minimum=1)
+# Rendered parts of public pages (measure pages, search fragments and result lines, API items)
+# and the API's rate counts are kept in a disk cache (diskcache: SQLite and files) that every
+# worker of a host shares, so a part one worker rendered serves the others, and a rate limit holds
+# across them. The keys name what the database says (versions, change records), so a part is right
+# whichever process or host kept it; the prefix names the database, so two databases (the demo, a
+# test run) never share one. At most ISI_CACHE_MB on disk (the least recently stored go first);
+# `isi serve` empties it when it starts or reloads (new code, new templates). Tests: per process
+# in memory.
+ISI_CACHE_DIR = Path(env_str("ISI_CACHE_DIR", str(VAR_DIR / "cache")))
+ISI_CACHE_MB = env_int("ISI_CACHE_MB", 512, minimum=1)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "isi-pages",
-        "OPTIONS": {"MAX_ENTRIES": ISI_PAGE_CACHE_ENTRIES, "CULL_FREQUENCY": 4},
+        "BACKEND": "diskcache.DjangoCache",
+        "LOCATION": str(ISI_CACHE_DIR),
+        "SHARDS": 4,  # four SQLite files: writers of different keys rarely wait for each other
+        # A read or write that waits longer for a lock counts as a miss (a render), not a wait.
+        "DATABASE_TIMEOUT": 0.25,
+        "KEY_PREFIX": database_key_prefix(DATABASES["default"]),
+        "OPTIONS": {"size_limit": ISI_CACHE_MB * 1024 * 1024},
     }
 }
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 ISI_PUBLIC_BASE_URL = env_url("ISI_PUBLIC_BASE_URL", "")  # e.g. https://isi.bund.de; empty: from request
 ISI_OPEN_DATA_LICENSE = env_url("ISI_OPEN_DATA_LICENSE", "http://dcat-ap.de/def/licenses/dl-by-de/2.0")
 # The DCAT-AP.de catalogue: publisher name (default: ISI_OPERATOR) and IRI (default: a #fragment of

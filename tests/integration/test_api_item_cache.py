@@ -9,11 +9,9 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from isi.api import measures as api_measures
 from isi.core.changes import record_change
 from isi.core.models import ChangeRecord
 from isi.measures.models import Measure
@@ -28,22 +26,12 @@ QUERIES = ["?q=Sprachkurs", "?sort=title&limit=3", "?q=Sprachkurs&owner=bmas", "
 
 
 @pytest.fixture
-def kept(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def kept(caches_on: None) -> None:
     """Snapshots kept as outside a transaction, items kept for the page-cache time."""
-    settings.ISI_SEARCH_SNAPSHOT_SECONDS = 60
-    settings.ISI_PAGE_CACHE_SECONDS = 300
-    monkeypatch.setattr(snapshot, "keepable", lambda: True)
-    snapshot.clear()
-    cache.clear()
-    api_measures.clear_list_changed()
     make_world()
     make_measure("Sprachkurs für Eltern", "bmas", released=True)
     make_measure("Sprachkurs im Quartier", "bmi", released=True)
     make_measure("Sprachkurs (Entwurf)", "bmi", released=False)
-    yield
-    snapshot.clear()
-    cache.clear()
-    api_measures.clear_list_changed()
 
 
 @contextmanager

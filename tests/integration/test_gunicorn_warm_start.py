@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from diskcache import Cache, FanoutCache
 
 ROOT = Path(__file__).resolve().parents[2]
 ISI = Path(sys.executable).with_name("isi")
@@ -102,14 +103,31 @@ def test_a_new_worker_builds_the_search_snapshot_before_its_first_request(tmp_pa
         [str(ISI), "shell", "-c", setup], env=env, capture_output=True, text=True, timeout=180
     )
     assert done.returncode == 0, done.stderr
+    # A part kept by the code that ran before this start (isi.core.cache): the start empties it.
+    shared = FanoutCache(str(tmp_path / "cache"), shards=4)
+    shared.set("stale-part-of-old-code", "<p>alt</p>")
+    shared.close()
     log = tmp_path / "gunicorn.log"
     with gunicorn(env, log) as url:
         text = log.read_text(errors="replace")
         assert "search snapshot built at start:" in text, text
+        assert "shared page cache emptied" in text, text
         # The start-up connection was closed, not handed to the request threads: they read on.
         answer = requests.get(url + "/api/v1/measures", timeout=30)
         assert answer.status_code == 200, answer.text[:500]
         assert answer.json()["count"] > 0
+        # The search fragment (htmx): its result lines are kept (a full page would need the
+        # collected static files, which this test does not collect).
+        fragment = requests.get(url + "/massnahmen/", headers={"HX-Request": "true"}, timeout=30)
+        assert fragment.status_code == 200, fragment.text[:500]
+    # What the worker kept is on disk, where every worker of the host finds it.
+    kept = []
+    for shard in sorted((tmp_path / "cache").glob("[0-9][0-9][0-9]")):  # FanoutCache's shards
+        with Cache(str(shard)) as part:
+            kept += [str(key) for key in part.iterkeys()]
+    assert "stale-part-of-old-code" not in kept
+    assert any("isi:result-line" in key for key in kept), kept
+    assert any("isi:api-item" in key for key in kept), kept
     assert "Worker failed to boot" not in log.read_text(errors="replace")
 
 

@@ -19,12 +19,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 
 from isi.catalog.models import Area, Component, FundingProgramme, Level, Region, TargetGroup, Theme
 from isi.measures.models import Measure
-from isi.search import snapshot
 from tests.api.support import make_measure
 from tests.integration.test_finder_web import EU_WORKER
 
@@ -210,18 +208,6 @@ def test_a_german_page_does_not_mark_german_values() -> None:
     measure = make_measure("Sprachcafé", "bmi", released=True)
     html = Client().get(f"/massnahmen/{measure.pk}/").content.decode()
     assert '<dd><span lang="de">Bund</span>' not in html and "<dd>Bund</dd>" in html
-
-
-@pytest.fixture
-def caches_on(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[None]:
-    settings.ISI_SEARCH_SNAPSHOT_SECONDS = 60
-    settings.ISI_PAGE_CACHE_SECONDS = 300
-    monkeypatch.setattr(snapshot, "keepable", lambda: True)
-    cache.clear()
-    snapshot.clear()
-    yield
-    cache.clear()
-    snapshot.clear()
 
 
 def test_a_page_kept_in_one_language_is_not_served_in_another(world: World, caches_on: None) -> None:

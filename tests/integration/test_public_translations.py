@@ -15,15 +15,12 @@ string on a branch this rendering does not reach is not forgotten.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.test import Client
 from django.utils import translation
 from django.utils.html import escape as html_escape
@@ -31,7 +28,6 @@ from django.utils.html import escape as html_escape
 from isi.catalog.models import Area, Level, TargetGroup, Theme
 from isi.measures.models import Measure, MeasureOrganisation
 from isi.organisations.models import Organisation
-from isi.search import snapshot
 
 from .monitoring_fixtures import make_world
 from .translations import (
@@ -225,19 +221,6 @@ def test_feedback_errors_and_thanks_are_translated(lang: str) -> None:
     if lang == "en":
         missing &= defined_msgids()  # Django's own texts are English already
     assert missing - LANGUAGE_NAMES == set()
-
-
-@pytest.fixture
-def caches_on(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[None]:
-    """The measure page's and the search fragment's caches as in production (tests run without)."""
-    settings.ISI_PAGE_CACHE_SECONDS = 300
-    settings.ISI_SEARCH_SNAPSHOT_SECONDS = 60
-    monkeypatch.setattr(snapshot, "keepable", lambda: True)
-    django_cache.clear()
-    snapshot.clear()
-    yield
-    django_cache.clear()
-    snapshot.clear()
 
 
 @pytest.mark.django_db

@@ -4,11 +4,10 @@ again, and the page equals one rendered without the cache, in German and in Engl
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from isi.core.changes import record_change
@@ -17,20 +16,14 @@ from isi.measures.models import Measure
 from isi.measures.services import measure_update
 from isi.organisations.models import Organisation
 from isi.portal.views import search as search_view
-from isi.search import snapshot
 from tests.api.support import make_measure
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lines(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[list[list[int]]]:
+def lines(monkeypatch: pytest.MonkeyPatch, caches_on: None) -> list[list[int]]:
     """Snapshot and caches on as in production; the ids of the measures loaded per page listed."""
-    settings.ISI_SEARCH_SNAPSHOT_SECONDS = 60
-    settings.ISI_PAGE_CACHE_SECONDS = 300
-    monkeypatch.setattr(snapshot, "keepable", lambda: True)
-    cache.clear()
-    snapshot.clear()
     for n in range(4):
         make_measure(f"Sprachkurs Nummer {n}", "bmas" if n % 2 else "bmi", released=True)
     loaded: list[list[int]] = []
@@ -41,9 +34,7 @@ def lines(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[list[list[
         return real(found, ids, details)
 
     monkeypatch.setattr(search_view, "page_items", page_items)
-    yield loaded
-    cache.clear()
-    snapshot.clear()
+    return loaded
 
 
 def _page(query: str, language: str = "de") -> str:

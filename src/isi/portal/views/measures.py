@@ -2,14 +2,17 @@
 
 Cost (bench/page_cost.py, issue #13): the page is the most requested one after the search. The
 measure's own part of it (title, facts, labels, theme leads) is the same for every visitor in a
-language, so it is rendered once and kept in Django's cache (settings.CACHES; per process by
-default) under a key made of what the database says *now*, read in one query on every request:
+language, so it is rendered once and kept in Django's cache (settings.CACHES; shared by the
+workers of a host) under a key made of what the database says *now*, read in one query on every
+request:
 
 - the measure's id, ``version`` and ``updated_at`` (every change of the measure, rule 10 included:
   an unpublished or archived measure is not found and answers 404 as before);
-- the newest change record id: every service write records one (isi.core.changes), so a renamed
-  catalogue entry or organisation gives a new key in every process at once (the search snapshot
-  uses the same token);
+- the newest change record that is not a measure's (isi.measures.selectors.newest_other_change):
+  every service write records one (isi.core.changes), so a renamed catalogue entry or
+  organisation gives a new key in every process at once, while an edit of another measure
+  leaves this page's key as it was (under a steady stream of edits the old key, the newest
+  change record of all, ended every kept page at every edit);
 - the language and the script prefix (the links inside).
 
 Writes that bypass the services (``QuerySet.update()``, raw SQL, data migrations, the NAP-I
@@ -28,7 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import truncatewords
@@ -40,10 +43,9 @@ from django.utils.translation import gettext as _
 
 from isi.catalog.labels import Label, entry_label
 from isi.catalog.models import Area, FundingProgramme, TargetGroup, ThemeLead
-from isi.core.models import ChangeRecord
 from isi.measures.models import Measure, MeasureOrganisation, MeasureRelation
 from isi.measures.provenance import is_unconfirmed
-from isi.measures.selectors import public_measures
+from isi.measures.selectors import newest_other_change, public_measures
 
 CACHE_PREFIX = "isi:portal:measure-page:1"
 # The three label lists of a measure, read together in one query (kind → the many-to-many field).
@@ -88,28 +90,28 @@ class Stamp:
     title: str
     version: int
     updated_at: Any
-    newest_change: int | None
+    other_change: int | None
     has_relations: bool = True
 
     def cache_key(self) -> str:
         moment = self.updated_at.isoformat() if self.updated_at else ""
         return (
-            f"{CACHE_PREFIX}:{self.pk}:{self.version}:{moment}:{self.newest_change}"
+            f"{CACHE_PREFIX}:{self.pk}:{self.version}:{moment}:{self.other_change}"
             f":{get_language()}:{get_script_prefix()}"
         )
 
 
 def page_stamp(pk: int) -> Stamp | None:
-    """The public measure's stamp, the newest change record id and whether the measure has
-    relations at all (most have none: then no query for them), in one query; None: not public."""
-    newest = ChangeRecord.objects.order_by("-pk").values("pk")[:1]
+    """The public measure's stamp, the newest change record that is not a measure's and whether
+    the measure has relations at all (most have none: then no query for them), in one query;
+    None: not public."""
     related = MeasureRelation.objects.filter(Q(source=OuterRef("pk")) | Q(target=OuterRef("pk")))
     row = (
         public_measures()
         .filter(pk=pk)
         .order_by()
-        .annotate(newest_change=Subquery(newest), has_relations=Exists(related))
-        .values_list("pk", "title", "version", "updated_at", "newest_change", "has_relations")[:1]
+        .annotate(other_change=newest_other_change(), has_relations=Exists(related))
+        .values_list("pk", "title", "version", "updated_at", "other_change", "has_relations")[:1]
     )
     found = list(row)
     return Stamp(*found[0]) if found else None

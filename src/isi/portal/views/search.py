@@ -4,7 +4,7 @@ The fragment (``portal/_search_area.html``: facets, result list, pagination, dow
 same for every visitor — it is rendered without the request, so no context processor, user or
 CSRF token can reach it — and depends only on the filter, the page, the language (and the script
 prefix of its links) and the data.
-It is kept in Django's cache (``settings.CACHES``; a per-process LocMem cache by default) under
+It is kept in Django's cache (``settings.CACHES``; a disk cache the workers of a host share) under
 those and the search snapshot's token (isi.search.snapshot.token: the newest change record and
 measure id), so every write through the services makes the next search render afresh, in every
 process. Writes that bypass the services (``QuerySet.update()``, raw SQL) are seen after
@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from isi.catalog.labels import lang_attribute
 from isi.core.parsing import parse_int
 from isi.measures.models import Measure
-from isi.measures.selectors import public_measures
+from isi.measures.selectors import newest_other_change, public_measures
 from isi.search import snapshot
 from isi.search.filters import FACET_PARAMS, SORTS, MeasureFilter
 from isi.search.selectors import FacetValue, SearchPage, page_items, result_line_details, search_page
@@ -137,19 +137,28 @@ def _render_area(
 def _result_lines(result: SearchPage) -> tuple[list[SafeString], list[int]]:
     """The page's result lines (``portal/_result_line.html``) and the ids of the measures they show.
 
-    A line is kept in CACHES per measure, version, query, language, script prefix and the
-    snapshot's epoch (which ends with any change that is not a measure's: catalogue entries,
-    organisations), so an edit of one measure leaves the lines of the others kept; only the
-    measures whose line is not kept are loaded with their links and highlighted. One statement
-    reads the versions (and whether each is still public); `ISI_PAGE_CACHE_SECONDS` bounds how
-    long a write that bypasses the services stays unseen, as for the measure pages.
+    A line is kept in CACHES per measure, version, query, language, script prefix and the newest
+    change record that is not a measure's (catalogue entries, organisations:
+    ``newest_other_change``), so an edit of one measure leaves the lines of the others kept, and
+    the key means the same in every process (a cache shared by the workers serves each of them);
+    only the measures whose line is not kept are loaded with their links and highlighted. One
+    statement reads the versions (and whether each is still public) and that record;
+    `ISI_PAGE_CACHE_SECONDS` bounds how long a write that bypasses the services stays unseen, as
+    for the measure pages. Lines are kept only while the snapshot is (``result.epoch``: not inside
+    a transaction).
     """
-    versions = dict(public_measures().filter(pk__in=result.page_ids).values_list("pk", "version"))
+    rows = list(
+        public_measures()
+        .filter(pk__in=result.page_ids)
+        .annotate(other_change=newest_other_change())
+        .values_list("pk", "version", "other_change")
+    )
+    versions = {pk: version for pk, version, _ in rows}
     ids = [pk for pk in result.page_ids if pk in versions]
     seconds = int(getattr(settings, "ISI_PAGE_CACHE_SECONDS", 0))
     keys: dict[int, str] = {}
-    if seconds > 0 and result.epoch and snapshot.keepable():
-        context = (result.epoch, get_language(), get_script_prefix(), result.filter.q)
+    if seconds > 0 and result.epoch and rows and snapshot.keepable():
+        context = (rows[0][2], get_language(), get_script_prefix(), result.filter.q)
         keys = {
             pk: "isi:result-line:" + hashlib.sha256(repr((pk, versions[pk], *context)).encode()).hexdigest()
             for pk in ids
