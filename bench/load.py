@@ -284,13 +284,16 @@ def gunicorn_command(port: int) -> tuple[list[str], str]:
 CPU_GROUPS = ("ISI (gunicorn)", "PostgreSQL", "client", "Datasette", "other")
 
 
-def cpu_by_group() -> dict[str, float]:
-    """CPU seconds (user + system) used so far by every running process, by group (Linux /proc;
-    empty elsewhere). The client is this process; PostgreSQL every `postgres` process."""
-    groups: dict[str, float] = dict.fromkeys(CPU_GROUPS, 0.0)
+CpuReading = dict[int, tuple[str, float]]  # pid → (group, CPU seconds used so far)
+
+
+def cpu_by_group() -> CpuReading:
+    """CPU seconds (user + system) used so far by every running process, with its group (Linux
+    /proc; empty elsewhere). The client is this process; PostgreSQL every `postgres` process."""
+    reading: CpuReading = {}
     proc = Path("/proc")
     if not proc.is_dir():
-        return {}
+        return reading
     tick = os.sysconf("SC_CLK_TCK")
     for entry in proc.iterdir():
         if not entry.name.isdigit():
@@ -313,16 +316,24 @@ def cpu_by_group() -> dict[str, float]:
             group = "Datasette"
         else:
             group = "other"
-        groups[group] += used
-    return groups
+        reading[int(entry.name)] = (group, used)
+    return reading
 
 
-def cpu_line(before: dict[str, float], after: dict[str, float], seconds: float) -> str:
-    """The cores each group used between two `cpu_by_group` readings."""
+def cpu_line(before: CpuReading, after: CpuReading, seconds: float) -> str:
+    """The cores each group used between two `cpu_by_group` readings.
+
+    Per process: what it used since the first reading, or all it used if it started since. A
+    process that ended between the readings is missing (PostgreSQL backends come and go with
+    the web workers' connections: summing per group instead made PostgreSQL look idle).
+    """
     if not before or not after or seconds <= 0:
         return "(no /proc here)"
-    used = {group: max(0.0, after[group] - before[group]) / seconds for group in CPU_GROUPS}
-    return ", ".join(f"{group} {cores:.2f}" for group, cores in used.items()) + " cores"
+    used = dict.fromkeys(CPU_GROUPS, 0.0)
+    for pid, (group, total) in after.items():
+        earlier = before.get(pid)
+        used[group] += max(0.0, total - earlier[1]) if earlier and earlier[0] == group else total
+    return ", ".join(f"{group} {cores / seconds:.2f}" for group, cores in used.items()) + " cores"
 
 
 # --- load ---------------------------------------------------------------------------------------
@@ -333,6 +344,7 @@ class Sample:
     kind: str
     ms: float
     status: int  # 0: no answer (exception)
+    failure: str = ""  # the exception's class when there was no answer (ReadTimeout, RemoteProtocolError …)
 
 
 @dataclass
@@ -387,14 +399,15 @@ class Client:
 
     def timed(self, kind: str, send: Callable[[], httpx.Response], expect: int = 200) -> Sample:
         started = time.perf_counter()
+        failure = ""
         try:
             response = send()
             status = response.status_code
             _ = response.content
-        except httpx.HTTPError:
-            status = 0
+        except httpx.HTTPError as exc:
+            status, failure = 0, type(exc).__name__
         ms = (time.perf_counter() - started) * 1000
-        return Sample(kind, ms, status if status != expect else 200)
+        return Sample(kind, ms, status if status != expect else 200, failure)
 
     def floor(self) -> list[Sample]:
         return [self.timed("floor", lambda: self.http.get("/bench-floor/"))]
@@ -500,7 +513,7 @@ def run_phase(name: str, clients: list[Client], seconds: float, action: str) -> 
     result.seconds = time.monotonic() - started
     for sample in result.samples:
         if sample.status != 200:
-            result.problems[f"{sample.kind} {sample.status or 'no answer'}"] += 1
+            result.problems[f"{sample.kind} {sample.status or f'no answer ({sample.failure})'}"] += 1
     return result
 
 
