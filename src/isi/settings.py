@@ -271,7 +271,7 @@ ISI_CACHE_DIR = Path(env_str("ISI_CACHE_DIR", str(VAR_DIR / "cache")))
 ISI_CACHE_MB = env_int("ISI_CACHE_MB", 512, minimum=1)
 CACHES = {
     "default": {
-        "BACKEND": "diskcache.DjangoCache",
+        "BACKEND": "isi.core.cache.SharedDiskCache",
         "LOCATION": str(ISI_CACHE_DIR),
         "SHARDS": 4,  # four SQLite files: writers of different keys rarely wait for each other
         # A read or write that waits longer for a lock counts as a miss (a render), not a wait.

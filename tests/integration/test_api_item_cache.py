@@ -104,3 +104,15 @@ def test_nothing_is_kept_without_a_kept_snapshot(kept: None, monkeypatch: pytest
     with _statements() as statements:
         _listed("?q=Sprachkurs")
     assert any("measures_measure_areas" in sql for sql in statements)
+
+
+def test_listed_items_are_rendered_as_validated_answers(kept: None) -> None:
+    """The list renders its items without django-ninja validating them again: each equals the
+    answer for the single measure (validated and rendered by django-ninja), kept or not."""
+    for _ in range(2):  # built, then kept
+        listed = _listed("?q=Sprachkurs")
+        assert listed["items"]
+        for item in listed["items"]:
+            single = Client().get(f"{API}/measures/{item['id']}")
+            assert single.status_code == 200
+            assert item == single.json()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from diskcache import DjangoCache
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test import Client
@@ -38,7 +39,7 @@ pytestmark = pytest.mark.django_db
 def disk_cache(location: Path) -> dict[str, Any]:
     return {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "isi.core.cache.SharedDiskCache",
             "LOCATION": str(location),
             "SHARDS": 4,
             "DATABASE_TIMEOUT": 0.25,
@@ -61,7 +62,7 @@ def shared(settings: Any, tmp_path: Path, caches_on: None) -> Iterator[list[Meas
 def another_worker() -> None:
     """Drop this thread's cache object: the next use opens the directory anew, as a worker
     process that did not render anything would."""
-    caches["default"].close()
+    DjangoCache.close(caches["default"])  # SharedDiskCache.close keeps them open on purpose
     del caches["default"]
 
 
@@ -169,3 +170,14 @@ def test_an_edit_is_seen_at_once_by_a_measure_with_its_kept_page(shared: list[Me
     another_worker()
     html, _ = get(page(measure))
     assert "Sprachkurs mit neuem Titel" in html
+
+
+def test_a_request_leaves_the_cache_connections_open(shared: list[Measure]) -> None:
+    """Django closes every cache after each request; the shared cache keeps its SQLite connections
+    (opening the shard files again for every request cost more than the reads)."""
+    get(page(shared[0]))
+    shards = caches["default"]._cache._shards  # diskcache's FanoutCache: one Cache per shard
+    before = [getattr(shard._local, "con", None) for shard in shards]
+    assert any(con is not None for con in before)
+    get(page(shared[0]))
+    assert [getattr(shard._local, "con", None) for shard in shards] == before
