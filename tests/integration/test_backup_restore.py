@@ -27,6 +27,7 @@ from typing import Any
 
 import dj_database_url
 import pytest
+from diskcache import FanoutCache
 
 from isi.operations.backup import pg_environment
 
@@ -169,8 +170,14 @@ def test_restore_over_existing_data_needs_force(sqlite_source: Source, tmp_path:
     )
     assert digest(url) == before
 
+    # A part the web workers kept for the data being replaced (isi.core.cache): the restore
+    # empties the shared cache, so it is never served for the restored data.
+    with FanoutCache(str(sqlite_source.var_dir / "cache"), shards=4) as shared:
+        shared.set("part-of-the-replaced-data", "<p>alt</p>")
     ok(isi("restore", str(sqlite_source.archive), "--force", url=url, var_dir=sqlite_source.var_dir))
     assert export(url, sqlite_source.var_dir) == sqlite_source.exported
+    with FanoutCache(str(sqlite_source.var_dir / "cache"), shards=4) as shared:
+        assert shared.get("part-of-the-replaced-data") is None
 
 
 @pytest.fixture(scope="module")

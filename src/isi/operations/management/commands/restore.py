@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from isi.core.cache import empty_shared_cache
 from isi.operations.backup import restore_backup
 
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = restore_backup(Path(options["file"]), force=options["force"])
+        # Parts kept for the data before the restore could carry the same versions as the data
+        # after it (a backup of another installation): never serve them.
+        empty_shared_cache()
         manifest = result.manifest
         measures = manifest.row_counts.get("measures_measure", 0)
         self.stdout.write(
