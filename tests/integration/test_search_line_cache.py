@@ -86,3 +86,76 @@ def test_lines_are_kept_per_language_and_query(lines: list[list[int]], settings:
     other = _page("?q=Nummer")
     assert len(lines[-1]) == 4  # another query highlights other words
     assert "<mark>Nummer</mark>" in other
+
+
+def _fragment(query: str) -> str:
+    """The results and facets alone (the htmx request): the same for every visitor."""
+    response = Client().get(f"/massnahmen/{query}", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def area_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every rendering of the search fragment's template, listed."""
+    rendered: list[str] = []
+    real = search_view.render_to_string
+
+    def render(template: str, context: Any = None, *args: Any, **kwargs: Any) -> str:
+        if template == "portal/_search_area.html":
+            rendered.append(template)
+        return real(template, context, *args, **kwargs)
+
+    monkeypatch.setattr(search_view, "render_to_string", render)
+    return rendered
+
+
+def test_an_edit_that_changes_nothing_a_search_shows_renders_nothing_again(
+    lines: list[list[int]], area_renders: list[str], settings: Any
+) -> None:
+    """Every edit moves the snapshot token, the fragment's first key; its second key names what it
+    shows, so an edit elsewhere finds it kept (the search itself runs again)."""
+    elsewhere = make_measure("Gartenprojekt im Quartier", "bmi", released=True)
+    first = _fragment("?q=Sprachkurs")
+    assert len(area_renders) == 1
+    measure_update(
+        measure_id=elsewhere.pk, expected_version=elsewhere.version, changes={"summary": "Neu: Beete"}
+    )
+    assert _fragment("?q=Sprachkurs") == first
+    assert len(area_renders) == 1  # not rendered again
+    assert len(lines) == 1  # and no line loaded again
+
+
+def test_an_edit_that_changes_a_count_renders_the_fragment_again(
+    lines: list[list[int]], area_renders: list[str], settings: Any
+) -> None:
+    """A measure that matches but is not listed (another owner is chosen) still counts in the owner
+    facet: when it stops matching, the counts change and the fragment is rendered again."""
+    query = "?q=Sprachkurs&owner=bmas"
+    first = _fragment(query)
+    hidden = Measure.objects.get(title="Sprachkurs Nummer 0")  # bmi's: counted, not listed
+    assert f"/massnahmen/{hidden.pk}/" not in first
+    measure_update(
+        measure_id=hidden.pk,
+        expected_version=hidden.version,
+        changes={"title": "Gartenkurs Nummer 0", "summary": "Beete im Hof"},
+    )
+    second = _fragment(query)
+    assert len(area_renders) == 2
+    assert second != first
+    settings.ISI_PAGE_CACHE_SECONDS = 0
+    settings.ISI_SEARCH_SNAPSHOT_SECONDS = 0
+    assert second == _fragment(query)  # as rendered without any cache
+
+
+def test_an_edit_of_a_listed_measure_renders_the_fragment_again(
+    lines: list[list[int]], area_renders: list[str], settings: Any
+) -> None:
+    _fragment("?q=Sprachkurs")
+    listed = Measure.objects.get(title="Sprachkurs Nummer 3")
+    measure_update(
+        measure_id=listed.pk, expected_version=listed.version, changes={"summary": "Neu: Samstags"}
+    )
+    second = _fragment("?q=Sprachkurs")
+    assert len(area_renders) == 2
+    assert "Neu: Samstags" in second

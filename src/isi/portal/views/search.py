@@ -14,11 +14,15 @@ only while every measure it lists is still public (one query over its ids), so i
 old (counts, titles), but never lists a measure that is no longer public (rule 10). Fragments rendered
 inside a transaction are not kept (it may be rolled back).
 
-Every write moves that token, so under steady edits the fragment is rendered often; its result
-lines are kept one by one as well (``_result_lines``: per measure and version, query, language
-and the snapshot's epoch), so such a render loads and renders only the lines of measures that
-changed (at 100,000 measures the lines were most of a search page's cost: loading 20 measures
-with their links, highlighting, rendering).
+Every write moves that token, so under steady edits the first key rarely finds the fragment.
+When it does not, the search runs (facets, counts and the page's ids from the snapshot), and a
+second key names everything the fragment shows (``_content_key``: the filter, counts, facet
+values and the listed measures' versions): most edits change nothing a given search shows, and
+then the fragment is taken as it was rendered, by any worker. Otherwise its result lines are kept
+one by one as well (``_result_lines``: per measure and version, query, language and the newest
+change record that is not a measure's), so a render loads and renders only the lines of measures
+that changed (at 100,000 measures the lines were most of a search page's cost: loading 20
+measures with their links, highlighting, rendering).
 """
 
 from __future__ import annotations
@@ -108,11 +112,16 @@ def _render_area(
         return HttpResponseRedirect(
             reverse("portal:search") + "?" + _query_with_page(measure_filter, result.pages)
         )
+    rows = _page_rows(result)
+    content_key = _content_key(result, rows, snap)
+    kept = _cached(content_key, check_public=False)
+    if kept is not None:
+        return kept, [pk for pk, _, _ in rows]
     facets = [
         {"title": FACET_TITLES[param], "rows": facet_rows(param, result.facets.get(param, []))}
         for param in FACET_PARAMS
     ]
-    lines, shown = _result_lines(result)
+    lines, shown = _result_lines(result, rows)
     page_links = _page_links(measure_filter, result.page, result.pages)
     context = {
         "result": result,
@@ -131,28 +140,72 @@ def _render_area(
     }
     # Without the request: nothing of the visitor (user, session, CSRF token) can get into it.
     html = mark_safe(render_to_string("portal/_search_area.html", context))  # noqa: S308 - a rendered template
+    _keep(content_key, html, shown)
     return html, shown
 
 
-def _result_lines(result: SearchPage) -> tuple[list[SafeString], list[int]]:
+def _page_rows(result: SearchPage) -> list[tuple[int, int, int | None]]:
+    """(id, version, newest change record that is not a measure's) of the page's measures that
+    are public now, in one statement, in the page's order."""
+    found = {
+        pk: (pk, version, other)
+        for pk, version, other in public_measures()
+        .filter(pk__in=result.page_ids)
+        .annotate(other_change=newest_other_change())
+        .values_list("pk", "version", "other_change")
+    }
+    return [found[pk] for pk in result.page_ids if pk in found]
+
+
+def _content_key(
+    result: SearchPage, rows: Sequence[tuple[int, int, int | None]], snap: snapshot.Snapshot | None
+) -> str | None:
+    """A second key for the fragment: everything it shows, not the snapshot token.
+
+    Every edit moves the token, so under a stream of edits the fragment of nearly every search was
+    rendered again, although most edits change nothing it shows. This key names what the
+    template is given: the filter, the page, the count, the suggestion, every facet value with
+    its label and count, and the listed measures with their versions (and the newest change
+    record that is not a measure's, which decides their lines' organisation and catalogue
+    names): two renderings under one key are the same, in any worker. The search itself runs
+    (facets, counts, the page's ids: the snapshot), only the rendering is saved.
+    """
+    if _cache_seconds() <= 0 or snap is None or not result.epoch:
+        return None
+    facets = tuple(
+        (param, tuple((v.value, str(v.label), v.count, v.selected, v.lang) for v in values))
+        for param, values in sorted(result.facets.items())
+    )
+    shown = (
+        astuple(result.filter),
+        result.page,
+        result.page_size,
+        result.count,
+        result.suggestion,
+        result.suggestion_count,
+        facets,
+        tuple(rows),
+        get_language(),
+        get_script_prefix(),
+    )
+    return "isi:search-area-content:" + hashlib.sha256(repr(shown).encode()).hexdigest()
+
+
+def _result_lines(
+    result: SearchPage, rows: Sequence[tuple[int, int, int | None]]
+) -> tuple[list[SafeString], list[int]]:
     """The page's result lines (``portal/_result_line.html``) and the ids of the measures they show.
 
     A line is kept in CACHES per measure, version, query, language, script prefix and the newest
     change record that is not a measure's (catalogue entries, organisations:
     ``newest_other_change``), so an edit of one measure leaves the lines of the others kept, and
     the key means the same in every process (a cache shared by the workers serves each of them);
-    only the measures whose line is not kept are loaded with their links and highlighted. One
-    statement reads the versions (and whether each is still public) and that record;
+    only the measures whose line is not kept are loaded with their links and highlighted. `rows`
+    (``_page_rows``: one statement) are the versions of the measures still public and that record;
     `ISI_PAGE_CACHE_SECONDS` bounds how long a write that bypasses the services stays unseen, as
     for the measure pages. Lines are kept only while the snapshot is (``result.epoch``: not inside
     a transaction).
     """
-    rows = list(
-        public_measures()
-        .filter(pk__in=result.page_ids)
-        .annotate(other_change=newest_other_change())
-        .values_list("pk", "version", "other_change")
-    )
     versions = {pk: version for pk, version, _ in rows}
     ids = [pk for pk in result.page_ids if pk in versions]
     seconds = int(getattr(settings, "ISI_PAGE_CACHE_SECONDS", 0))
@@ -246,8 +299,9 @@ def _cache_key(measure_filter: MeasureFilter, page: int, snap: snapshot.Snapshot
     return "isi:search-area:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
-def _cached(key: str | None) -> SafeString | None:
-    """The kept fragment, if there is one and every measure it lists is still public."""
+def _cached(key: str | None, *, check_public: bool = True) -> SafeString | None:
+    """The kept fragment, if there is one and every measure it lists is still public (not
+    checked again for a content key: its listed measures were just read as public)."""
     if key is None:
         return None
     try:
@@ -259,7 +313,7 @@ def _cached(key: str | None) -> SafeString | None:
         return None
     html: str = found[0]
     shown: tuple[int, ...] = found[1]
-    if shown and public_measures().filter(pk__in=shown).count() != len(shown):
+    if check_public and shown and public_measures().filter(pk__in=shown).count() != len(shown):
         return None  # a write past the services hid one of them: render afresh
     return mark_safe(html)  # noqa: S308 - our own rendering
 
